@@ -1,0 +1,114 @@
+"""Finish the generated project: keep one user model, write .env and the first migration."""
+
+import importlib.util
+import json
+import os
+import secrets
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+USER_MODEL = json.loads(r""" {{ cookiecutter.user_model | tojson }} """)
+PROJECT_DIR = Path.cwd()
+
+# Each user-model choice is a folder of whole files, laid out as in the project,
+# under _user_models/. This is the only table of what each choice keeps: the chosen
+# folder is moved into place and the other folders are deleted with their parent.
+CHOICES_DIR = PROJECT_DIR / "_user_models"
+INITIAL_MIGRATION = Path("users", "migrations", "0001_initial.py")
+MINIMUM_DJANGO = (5, 2)
+
+
+def keep_chosen_user_model():
+    chosen = CHOICES_DIR / USER_MODEL
+    if not chosen.is_dir():
+        raise ValueError(f"there is no user model named {USER_MODEL!r}")
+    for source in sorted(path for path in chosen.rglob("*") if path.is_file()):
+        target = PROJECT_DIR / source.relative_to(chosen)
+        if target.exists():
+            raise FileExistsError(f"{target} is both shared and part of {USER_MODEL}")
+        target.parent.mkdir(parents=True, exist_ok=True)
+        source.replace(target)
+    shutil.rmtree(CHOICES_DIR)
+
+
+def write_env_file():
+    """Copy .env.example to .env with a fresh SECRET_KEY."""
+    # token_urlsafe never starts with "$", which django-environ would misread.
+    secret_key = secrets.token_urlsafe(50)
+    lines = (PROJECT_DIR / ".env.example").read_text(encoding="utf-8").splitlines()
+    lines = [
+        f"SECRET_KEY={secret_key}" if line.startswith("SECRET_KEY=") else line
+        for line in lines
+    ]
+    env_file = PROJECT_DIR / ".env"
+    env_file.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    env_file.chmod(0o600)
+
+
+def django_is_available():
+    """Tell whether this interpreter can run the project's manage.py."""
+    if not all(importlib.util.find_spec(name) for name in ("django", "environ")):
+        return False
+    import django
+
+    return django.VERSION >= MINIMUM_DJANGO
+
+
+def write_initial_migration():
+    """Let Django write 0001_initial.py, or keep the copy shipped with the choice."""
+    if not django_is_available():
+        return
+    (PROJECT_DIR / INITIAL_MIGRATION).unlink()
+    environment = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "config.settings",
+        # makemigrations opens the database to check its history; an in-memory
+        # one leaves no file behind.
+        "DATABASE_URL": "sqlite://:memory:",
+        "PYTHONDONTWRITEBYTECODE": "1",
+    }
+    result = subprocess.run(
+        [sys.executable, "manage.py", "makemigrations", "users", "--no-input"],
+        cwd=PROJECT_DIR,
+        env=environment,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if result.returncode != 0 or not (PROJECT_DIR / INITIAL_MIGRATION).is_file():
+        raise RuntimeError(result.stderr.strip() or result.stdout.strip())
+
+
+def print_next_steps():
+    print(
+        f"\nCreated {PROJECT_DIR.name} with the {USER_MODEL} user model. Next:\n\n"
+        f"    cd {PROJECT_DIR.name}\n"
+        "    python -m venv .venv && . .venv/bin/activate\n"
+        '    pip install -e ".[dev]"\n'
+        "    python manage.py migrate && python manage.py runserver\n\n"
+        "Run the tests with: python -m pytest\n"
+    )
+
+
+STEPS = (
+    ("keep the chosen user model", keep_chosen_user_model),
+    ("write .env", write_env_file),
+    ("write the initial migration", write_initial_migration),
+    ("print the next steps", print_next_steps),
+)
+
+
+def main():
+    for description, step in STEPS:
+        try:
+            step()
+        except Exception as error:  # noqa: BLE001 - any failure must stop generation
+            print(f"ERROR: Could not {description}: {error}", file=sys.stderr)
+            return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

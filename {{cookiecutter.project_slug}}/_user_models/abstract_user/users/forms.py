@@ -1,0 +1,30 @@
+from django.contrib.auth import forms as auth_forms
+
+from users.models import User
+
+
+class UserCreationForm(auth_forms.UserCreationForm):
+    """A sign-up form: username, password twice, and the extra fields."""
+
+    class Meta(auth_forms.UserCreationForm.Meta):
+        model = User
+        fields = (
+            *auth_forms.UserCreationForm.Meta.fields,
+            "email",
+            "date_of_birth",
+            "phone_number",
+        )
+
+
+class AdminUserCreationForm(auth_forms.AdminUserCreationForm):
+    """The admin's add form, which can also leave the password unusable."""
+
+    class Meta(auth_forms.AdminUserCreationForm.Meta):
+        model = User
+
+
+class UserChangeForm(auth_forms.UserChangeForm):
+    """The admin's change form; the password hash is never editable or shown."""
+
+    class Meta(auth_forms.UserChangeForm.Meta):
+        model = User

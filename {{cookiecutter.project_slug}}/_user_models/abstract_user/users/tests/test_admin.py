@@ -1,0 +1,73 @@
+import pytest
+from django.urls import reverse
+
+from users.models import User
+
+PASSWORD = "correct horse battery staple"
+
+pytestmark = pytest.mark.django_db
+
+
+def test_changelist_lists_and_searches_users(admin_client):
+    User.objects.create_user("frank", phone_number="+33 1 23 45 67 89")
+    url = reverse("admin:users_user_changelist")
+    response = admin_client.get(url)
+    assert response.status_code == 200
+    assert "frank" in response.content.decode()
+    response = admin_client.get(url, {"q": "+33 1 23"})
+    assert response.status_code == 200
+    assert response.context["cl"].result_count == 1
+
+
+def test_add_page_shows_the_extra_fields(admin_client):
+    response = admin_client.get(reverse("admin:users_user_add"))
+    assert response.status_code == 200
+    content = response.content.decode()
+    assert 'name="date_of_birth"' in content
+    assert 'name="phone_number"' in content
+    assert 'name="usable_password"' in content
+
+
+def test_add_creates_a_user_who_can_log_in(admin_client, client):
+    response = admin_client.post(
+        reverse("admin:users_user_add"),
+        {
+            "username": "grace",
+            "usable_password": "true",
+            "password1": PASSWORD,
+            "password2": PASSWORD,
+            "email": "grace@example.com",
+            "date_of_birth": "1985-12-09",
+            "phone_number": "+49 30 123456",
+        },
+    )
+    assert response.status_code == 302
+    user = User.objects.get(username="grace")
+    assert user.phone_number == "+49 30 123456"
+    assert user.has_usable_password()
+    assert client.login(username="grace", password=PASSWORD)
+
+
+def test_change_page_edits_the_extra_fields(admin_client):
+    user = User.objects.create_user("heidi", password=PASSWORD)
+    url = reverse("admin:users_user_change", args=[user.pk])
+    response = admin_client.get(url)
+    assert response.status_code == 200
+    content = response.content.decode()
+    assert 'name="phone_number"' in content
+    assert user.password not in content
+    response = admin_client.post(
+        url,
+        {
+            "username": "heidi",
+            "date_of_birth": "2000-01-01",
+            "phone_number": "+81 3 1234 5678",
+            "is_active": "on",
+            "date_joined_0": "2024-01-01",
+            "date_joined_1": "00:00:00",
+        },
+    )
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    user.refresh_from_db()
+    assert user.phone_number == "+81 3 1234 5678"
+    assert user.check_password(PASSWORD)

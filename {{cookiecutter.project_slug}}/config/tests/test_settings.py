@@ -1,0 +1,68 @@
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.core.exceptions import ImproperlyConfigured
+
+import config.settings
+from config.settings import read_secret
+
+PROJECT_DIR = Path(__file__).resolve().parents[2]
+
+
+def test_secret_starting_with_dollar_is_read_verbatim(monkeypatch):
+    """A key that starts with "$" is kept, not taken for another variable's name."""
+    monkeypatch.setenv("SOME_SECRET", "$abc$def")
+    assert read_secret("SOME_SECRET") == "$abc$def"
+
+
+def test_missing_secret_names_the_variable(monkeypatch):
+    monkeypatch.delenv("SOME_SECRET", raising=False)
+    with pytest.raises(ImproperlyConfigured, match="Set the SOME_SECRET environment"):
+        read_secret("SOME_SECRET")
+
+
+def run_manage(*args, cwd=PROJECT_DIR, **overrides):
+    """Run manage.py in a fresh process; an override of None unsets the variable."""
+    environment = {**os.environ, **overrides}
+    result = subprocess.run(
+        [sys.executable, str(PROJECT_DIR / "manage.py"), *args],
+        cwd=cwd,
+        env={name: value for name, value in environment.items() if value is not None},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    return result.stdout
+
+
+def test_default_database_does_not_depend_on_the_working_directory(tmp_path):
+    """manage.py opens the project's SQLite file from any folder."""
+    code = "from django.db import connection; print(connection.settings_dict['NAME'])"
+    name = run_manage(
+        "shell", "-v", "0", "-c", code, cwd=tmp_path, DATABASE_URL=None
+    ).strip()
+    if not name.endswith(".sqlite3"):
+        pytest.skip(f"the .env file chooses another database: {name}")
+    assert Path(name) == PROJECT_DIR / "db.sqlite3"
+
+
+def test_production_settings_keep_the_default_password_hasher():
+    """Only the tests swap in the fast, weak hasher."""
+    assert not hasattr(config.settings, "PASSWORD_HASHERS")
+    assert len(config.settings.AUTH_PASSWORD_VALIDATORS) == 4
+
+
+def test_deploy_check_passes_with_production_environment():
+    run_manage(
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+        DEBUG="False",
+        SECRET_KEY="kq3-5nVx0yq8rZ_t1Wm9cLp2Hf7sJd4Ge6Bu0Ao5Ni8Rk2Ty7Xv1Qz3Lw9Pm4Hs",
+        ALLOWED_HOSTS="example.com",
+    )
