@@ -1,0 +1,216 @@
+"""What generation writes, for every user-model choice."""
+
+import ast
+import os
+import re
+import sys
+
+import pytest
+
+from tests.conftest import CHOICES, PROJECT_TEMPLATE, run
+
+CHOICES_DIR = PROJECT_TEMPLATE / "_user_models"
+
+
+def files_below(root):
+    return {
+        path.relative_to(root).as_posix()
+        for path in root.rglob("*")
+        if path.is_file() and "__pycache__" not in path.parts
+    }
+
+
+def shared_files():
+    return {path for path in files_below(PROJECT_TEMPLATE) if not path.startswith("_")}
+
+
+def python_files(project):
+    return sorted(project.rglob("*.py"))
+
+
+def defined_names(root):
+    """Classes and functions defined at the top of the non-test modules below root."""
+    names = set()
+    for path in root.rglob("*.py"):
+        if "tests" in path.relative_to(root).parts:
+            continue
+        for node in ast.parse(path.read_text()).body:
+            if isinstance(node, ast.ClassDef | ast.FunctionDef | ast.AsyncFunctionDef):
+                names.add(node.name)
+    return names
+
+
+def used_names(project):
+    """Every bare name the project's Python code defines, uses or imports."""
+    names = set()
+    for path in python_files(project):
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.Name):
+                names.add(node.id)
+            elif isinstance(node, ast.alias):
+                names.add(node.asname or node.name.split(".")[-1])
+            elif isinstance(node, ast.ClassDef | ast.FunctionDef):
+                names.add(node.name)
+    return names
+
+
+choice_params = [pytest.param(choice, id=choice) for choice in CHOICES]
+
+
+@pytest.mark.parametrize("choice", choice_params)
+def test_project_holds_the_shared_files_and_the_choices_own(generate, choice):
+    project = generate(choice)
+    expected = shared_files() | files_below(CHOICES_DIR / choice) | {".env"}
+    assert files_below(project) == expected
+    assert not [
+        path for path in project.rglob("*") if path.is_dir() and not any(path.iterdir())
+    ]
+
+
+@pytest.mark.parametrize("choice", choice_params)
+def test_nothing_is_left_behind(generate, choice):
+    """No database, bytecode or template folder remains after the hooks ran."""
+    project = generate(choice)
+    assert not (project / "db.sqlite3").exists()
+    assert not list(project.rglob("__pycache__"))
+    assert not (project / "_user_models").exists()
+
+
+@pytest.mark.parametrize("choice", choice_params)
+def test_no_template_syntax_remains(generate, choice):
+    project = generate(choice)
+    for path in project.rglob("*"):
+        if path.is_file():
+            text = path.read_text()
+            for marker in ("{{", "{%", "cookiecutter"):
+                assert marker not in text, f"{marker!r} left in {path.name}"
+
+
+@pytest.mark.parametrize("choice", choice_params)
+def test_nothing_from_other_choices_remains(generate, choice):
+    """No class or function that only another choice defines is named anywhere."""
+    own = defined_names(CHOICES_DIR / choice)
+    used = used_names(generate(choice))
+    for other in CHOICES:
+        if other != choice:
+            foreign = defined_names(CHOICES_DIR / other) - own
+            assert not foreign & used, f"names from {other}: {foreign & used}"
+
+
+def module_names(source):
+    """Names a module defines or imports at its top level."""
+    names = set()
+    for node in ast.parse(source.read_text()).body:
+        if isinstance(node, ast.ClassDef | ast.FunctionDef | ast.AsyncFunctionDef):
+            names.add(node.name)
+        elif isinstance(node, ast.Assign):
+            names.update(t.id for t in node.targets if isinstance(t, ast.Name))
+        elif isinstance(node, ast.Import | ast.ImportFrom):
+            names.update((a.asname or a.name).split(".")[0] for a in node.names)
+    return names
+
+
+@pytest.mark.parametrize("choice", choice_params)
+def test_every_project_import_resolves(generate, choice):
+    """Imports from the project's own packages name modules and names that exist."""
+    project = generate(choice)
+    for path in python_files(project):
+        for node in ast.walk(ast.parse(path.read_text())):
+            if not isinstance(node, ast.ImportFrom) or not node.module:
+                continue
+            if node.module.split(".")[0] not in {"config", "users"}:
+                continue
+            module = project.joinpath(*node.module.split("."))
+            source = module.with_suffix(".py")
+            if not source.is_file():
+                source = module / "__init__.py"
+            assert source.is_file(), f"{path} imports the missing {node.module}"
+            for alias in node.names:
+                submodule = module / alias.name
+                assert (
+                    alias.name in module_names(source)
+                    or submodule.with_suffix(".py").is_file()
+                    or submodule.is_dir()
+                ), f"{path} imports {alias.name}, missing from {node.module}"
+
+
+@pytest.mark.parametrize("choice", choice_params)
+def test_every_python_file_compiles(generate, choice):
+    for path in python_files(generate(choice)):
+        compile(path.read_text(), str(path), "exec")
+
+
+@pytest.mark.parametrize("choice", choice_params)
+def test_generated_project_is_lint_clean(generate, choice):
+    project = generate(choice)
+    for command in (("check",), ("format", "--check")):
+        result = run(
+            (sys.executable, "-m", "ruff", *command, "--no-cache", "."), project
+        )
+        assert result.returncode == 0, result.stdout + result.stderr
+
+
+@pytest.mark.parametrize("choice", choice_params)
+def test_env_file_holds_a_fresh_secret_key(generate, choice):
+    project = generate(choice)
+    env = dict(
+        line.split("=", 1)
+        for line in (project / ".env").read_text().splitlines()
+        if line and not line.startswith("#")
+    )
+    assert env["DEBUG"] == "True"
+    secret_key = env["SECRET_KEY"]
+    assert len(secret_key) >= 50
+    assert not secret_key.startswith("$")
+    assert ".env" in (project / ".gitignore").read_text().splitlines()
+    for path in project.rglob("*"):
+        if path.is_file() and path.name != ".env":
+            assert secret_key not in path.read_text(), path.name
+    if os.name == "posix":
+        assert (project / ".env").stat().st_mode & 0o077 == 0
+
+
+def test_each_project_gets_its_own_secret_key(generate):
+    keys = {
+        re.search(r"^SECRET_KEY=(.+)$", (generate(choice) / ".env").read_text(), re.M)[
+            1
+        ]
+        for choice in CHOICES
+    }
+    assert len(keys) == len(CHOICES)
+
+
+@pytest.mark.parametrize("choice", choice_params)
+def test_generation_without_django_gives_the_same_project(generate, choice):
+    """Cookiecutter alone writes the same files; only .env and the migration header differ."""
+    with_django = generate(choice)
+    without_django = generate(choice, "bare")
+    assert files_below(without_django) == files_below(with_django)
+    for name in files_below(with_django) - {".env", "users/migrations/0001_initial.py"}:
+        assert (without_django / name).read_bytes() == (
+            with_django / name
+        ).read_bytes(), name
+
+
+@pytest.mark.parametrize("choice", choice_params)
+def test_settings_name_the_user_model(generate, choice):
+    settings = (generate(choice) / "config" / "settings.py").read_text()
+    expected = "auth.User" if choice == "profile" else "users.User"
+    assert f'AUTH_USER_MODEL = "{expected}"' in settings
+
+
+def test_template_python_files_are_whole_files():
+    """Each choice owns whole files: no template tag in any Python file."""
+    for path in PROJECT_TEMPLATE.rglob("*.py"):
+        source = path.read_text()
+        assert "{%" not in source, path
+        ast.parse(source)
+
+
+def test_template_tree_is_lint_clean():
+    template_dir = PROJECT_TEMPLATE.parent
+    for command in (("check",), ("format", "--check")):
+        result = run(
+            (sys.executable, "-m", "ruff", *command, "--no-cache", "."), template_dir
+        )
+        assert result.returncode == 0, result.stdout + result.stderr
