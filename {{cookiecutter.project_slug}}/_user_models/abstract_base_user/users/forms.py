@@ -1,0 +1,46 @@
+from django.contrib.auth import forms as auth_forms
+
+from users.models import User
+
+
+class UniqueEmailMixin:
+    """
+    Form mixin that stores the address in its one spelling and refuses an
+    address another user has in any case.
+    """
+
+    def clean_email(self):
+        email = User.objects.normalize_email(self.cleaned_data["email"])
+        # Left to the model, Django 5.2 reports a duplicate twice: once from the
+        # case-insensitive constraint and once from unique=True. A field error
+        # here makes the model skip both, so the form shows it once, on "email".
+        try:
+            owner = User.objects.get_by_natural_key(email)
+        except User.DoesNotExist:
+            return email
+        if owner.pk != self.instance.pk:
+            raise self.instance.unique_error_message(User, ["email"])
+        return email
+
+
+class UserCreationForm(UniqueEmailMixin, auth_forms.UserCreationForm):
+    """A sign-up form: email, password twice, and the extra fields."""
+
+    class Meta:
+        model = User
+        fields = ("email", "date_of_birth", "phone_number")
+
+
+class AdminUserCreationForm(UniqueEmailMixin, auth_forms.AdminUserCreationForm):
+    """The admin's add form, which can also leave the password unusable."""
+
+    class Meta(UserCreationForm.Meta):
+        pass
+
+
+class UserChangeForm(UniqueEmailMixin, auth_forms.UserChangeForm):
+    """The admin's change form; the password hash is never editable or shown."""
+
+    class Meta:
+        model = User
+        fields = "__all__"

@@ -1,0 +1,61 @@
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import PermissionsMixin
+from django.db import models
+from django.db.models.functions import Lower
+from django.utils import timezone
+
+from users.managers import UserManager
+
+EMAIL_TAKEN = "A user with that email address already exists."
+
+
+class User(AbstractBaseUser, PermissionsMixin):
+    """
+    A user who logs in with an email address; there is no username.
+
+    One address is one account: addresses are stored lower-cased, and the
+    database refuses two that differ only in case.
+    """
+
+    email = models.EmailField(
+        "email address", unique=True, error_messages={"unique": EMAIL_TAKEN}
+    )
+    is_staff = models.BooleanField(
+        "staff status",
+        default=False,
+        help_text="Designates whether the user can log into this admin site.",
+    )
+    is_active = models.BooleanField(
+        "active",
+        default=True,
+        help_text=(
+            "Designates whether this user should be treated as active. "
+            "Unselect this instead of deleting accounts."
+        ),
+    )
+    date_joined = models.DateTimeField("date joined", default=timezone.now)
+    date_of_birth = models.DateField("date of birth", null=True, blank=True)
+    phone_number = models.CharField("phone number", max_length=32, blank=True)
+
+    objects = UserManager()
+
+    EMAIL_FIELD = "email"
+    USERNAME_FIELD = "email"
+    # createsuperuser asks for USERNAME_FIELD, the password and these fields.
+    REQUIRED_FIELDS = []
+
+    class Meta:
+        constraints = [
+            # unique=True is what Django's checks and createsuperuser require of a
+            # USERNAME_FIELD; this constraint also holds against rows written by
+            # bulk_create(), update() or raw SQL, which skip the manager.
+            models.UniqueConstraint(
+                Lower("email"),
+                name="users_user_email_ci_unique",
+                violation_error_message=EMAIL_TAKEN,
+            ),
+        ]
+
+    def clean(self):
+        super().clean()
+        self.email = self.__class__.objects.normalize_email(self.email)

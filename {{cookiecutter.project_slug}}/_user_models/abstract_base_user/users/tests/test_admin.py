@@ -1,0 +1,127 @@
+import pytest
+from django.contrib import admin
+from django.contrib.auth.models import Permission
+from django.urls import reverse
+
+from users.models import User
+
+PASSWORD = "correct horse battery staple"
+EMAIL_TAKEN = "A user with that email address already exists."
+
+pytestmark = pytest.mark.django_db
+
+
+def test_admin_checks_pass():
+    assert admin.site.check(None) == []
+
+
+def test_changelist_lists_and_searches_users(admin_client):
+    User.objects.create_user("victor@example.com", phone_number="+33 1 23 45 67 89")
+    url = reverse("admin:users_user_changelist")
+    response = admin_client.get(url)
+    assert response.status_code == 200
+    assert "victor@example.com" in response.content.decode()
+    response = admin_client.get(url, {"q": "VICTOR"})
+    assert response.status_code == 200
+    assert response.context["cl"].result_count == 1
+    response = admin_client.get(url, {"q": "+33 1 23"})
+    assert response.context["cl"].result_count == 1
+
+
+def test_add_page_asks_for_email_and_keeps_the_unusable_password_option(admin_client):
+    response = admin_client.get(reverse("admin:users_user_add"))
+    assert response.status_code == 200
+    content = response.content.decode()
+    for name in ("email", "usable_password", "password1", "password2"):
+        assert f'name="{name}"' in content
+    assert 'name="date_of_birth"' in content
+    assert 'name="username"' not in content
+
+
+def test_add_creates_a_user_who_can_log_in(admin_client, client):
+    response = admin_client.post(
+        reverse("admin:users_user_add"),
+        {
+            "email": "Wendy@Example.com",
+            "usable_password": "true",
+            "password1": PASSWORD,
+            "password2": PASSWORD,
+            "date_of_birth": "1985-12-09",
+            "phone_number": "+49 30 123456",
+        },
+    )
+    assert response.status_code == 302
+    user = User.objects.get(email="wendy@example.com")
+    assert user.phone_number == "+49 30 123456"
+    assert client.login(username="WENDY@example.com", password=PASSWORD)
+
+
+def test_add_can_create_a_user_without_a_usable_password(admin_client):
+    response = admin_client.post(
+        reverse("admin:users_user_add"),
+        {"email": "xena@example.com", "usable_password": "false"},
+    )
+    assert response.status_code == 302
+    assert not User.objects.get(email="xena@example.com").has_usable_password()
+
+
+def test_add_refuses_an_email_differing_only_in_case(admin_client):
+    """The admin shows the duplicate as a form error, not a server error."""
+    User.objects.create_user("yara@example.com")
+    response = admin_client.post(
+        reverse("admin:users_user_add"),
+        {"email": "YARA@example.com", "usable_password": "false"},
+    )
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors == {"email": [EMAIL_TAKEN]}
+    assert User.objects.count() == 2
+
+
+def change_data(user, **overrides):
+    return {
+        "email": user.email,
+        "date_of_birth": "2000-01-01",
+        "phone_number": "+81 3 1234 5678",
+        "is_active": "on",
+        "date_joined_0": "2024-01-01",
+        "date_joined_1": "00:00:00",
+        **overrides,
+    }
+
+
+def test_change_page_edits_the_user_and_hides_the_hash(admin_client):
+    user = User.objects.create_user("zoe@example.com", PASSWORD)
+    url = reverse("admin:users_user_change", args=[user.pk])
+    response = admin_client.get(url)
+    assert response.status_code == 200
+    assert user.password not in response.content.decode()
+    response = admin_client.post(url, change_data(user))
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    user.refresh_from_db()
+    assert user.phone_number == "+81 3 1234 5678"
+    assert user.check_password(PASSWORD)
+
+
+def test_change_page_refuses_another_users_email_in_another_case(admin_client):
+    User.objects.create_user("abel@example.com")
+    user = User.objects.create_user("beth@example.com")
+    url = reverse("admin:users_user_change", args=[user.pk])
+    response = admin_client.post(url, change_data(user, email="Abel@Example.com"))
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors == {"email": [EMAIL_TAKEN]}
+
+
+def test_view_only_staff_does_not_see_the_hash(client):
+    target = User.objects.create_user("cleo@example.com", PASSWORD)
+    staff = User.objects.create_user("dan@example.com", is_staff=True)
+    staff.user_permissions.add(Permission.objects.get(codename="view_user"))
+    client.force_login(staff)
+    response = client.get(reverse("admin:users_user_change", args=[target.pk]))
+    assert response.status_code == 200
+    assert target.password not in response.content.decode()
+
+
+def test_password_change_page_opens(admin_client):
+    user = User.objects.create_user("eve@example.com", PASSWORD)
+    url = reverse("admin:auth_user_password_change", args=[user.pk])
+    assert admin_client.get(url).status_code == 200

@@ -1,0 +1,131 @@
+from datetime import date
+from io import StringIO
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import CommandError, call_command
+from django.db import connection
+from django.db.migrations.loader import MigrationLoader
+
+from users.models import User
+
+PASSWORD = "correct horse battery staple"
+
+pytestmark = pytest.mark.django_db
+
+
+def test_user_model_is_the_projects():
+    assert get_user_model() is User
+
+
+def test_create_user_with_email_and_password():
+    """The address is stored stripped and wholly lower-cased."""
+    user = User.objects.create_user("  Alice.Smith@EXAMPLE.com ", PASSWORD)
+    assert user.email == "alice.smith@example.com"
+    assert user.get_username() == "alice.smith@example.com"
+    assert user.check_password(PASSWORD)
+    assert user.is_active
+    assert not user.is_staff
+    assert not user.is_superuser
+
+
+def test_create_user_without_password_cannot_log_in_with_one():
+    user = User.objects.create_user("bob@example.com")
+    assert not user.has_usable_password()
+
+
+@pytest.mark.parametrize("email", [None, "", "   "], ids=["none", "empty", "blank"])
+def test_create_user_requires_an_email(email):
+    with pytest.raises(ValueError, match="The given email must be set"):
+        User.objects.create_user(email, PASSWORD)
+
+
+def test_extra_fields_are_optional():
+    user = User.objects.create_user("carol@example.com", PASSWORD)
+    user.full_clean()
+    assert user.date_of_birth is None
+    assert user.phone_number == ""
+
+
+def test_extra_fields_are_stored_on_the_user():
+    User.objects.create_user(
+        "dora@example.com",
+        date_of_birth=date(1990, 5, 17),
+        phone_number="+44 20 7946 0000",
+    )
+    user = User.objects.get(email="dora@example.com")
+    assert user.date_of_birth == date(1990, 5, 17)
+    assert user.phone_number == "+44 20 7946 0000"
+
+
+def test_create_superuser():
+    user = User.objects.create_superuser("Root@Example.com", PASSWORD)
+    assert user.email == "root@example.com"
+    assert user.is_staff
+    assert user.is_superuser
+    assert user.has_perm("users.delete_user")
+
+
+@pytest.mark.parametrize("flag", ["is_staff", "is_superuser"])
+def test_superuser_must_keep_staff_and_superuser_status(flag):
+    with pytest.raises(ValueError, match=f"Superuser must have {flag}=True."):
+        User.objects.create_superuser("root@example.com", PASSWORD, **{flag: False})
+    assert not User.objects.exists()
+
+
+def test_natural_key_ignores_case_and_surrounding_spaces():
+    user = User.objects.create_user("erin@example.com")
+    assert User.objects.get_by_natural_key(" ERIN@Example.COM") == user
+    with pytest.raises(User.DoesNotExist):
+        User.objects.get_by_natural_key("erin@example.org")
+
+
+def test_natural_key_finds_an_address_stored_around_the_manager():
+    """A row written by bulk_create() in mixed case is still found."""
+    (user,) = User.objects.bulk_create([User(email="Fay@Example.com")])
+    assert User.objects.get_by_natural_key("fay@example.com").pk == user.pk
+
+
+def test_manager_works_in_data_migrations():
+    """A data migration can create users through the historical model."""
+    state = MigrationLoader(connection).project_state(("users", "0001_initial"))
+    HistoricalUser = state.apps.get_model("users", "User")
+    user = HistoricalUser.objects.create_user("Gus@Example.com", PASSWORD)
+    assert User.objects.get(pk=user.pk).check_password(PASSWORD)
+    assert user.email == "gus@example.com"
+
+
+def test_createsuperuser_needs_only_email_and_password(monkeypatch):
+    monkeypatch.setenv("DJANGO_SUPERUSER_EMAIL", "Admin@Example.COM")
+    monkeypatch.setenv("DJANGO_SUPERUSER_PASSWORD", PASSWORD)
+    call_command("createsuperuser", interactive=False, stdout=StringIO())
+    user = User.objects.get()
+    assert user.email == "admin@example.com"
+    assert user.is_superuser
+    assert user.check_password(PASSWORD)
+
+
+def test_createsuperuser_refuses_an_email_differing_only_in_case(monkeypatch):
+    User.objects.create_user("admin@example.com")
+    monkeypatch.setenv("DJANGO_SUPERUSER_EMAIL", "ADMIN@example.com")
+    monkeypatch.setenv("DJANGO_SUPERUSER_PASSWORD", PASSWORD)
+    with pytest.raises(CommandError, match="already taken"):
+        call_command("createsuperuser", interactive=False, stdout=StringIO())
+    assert User.objects.count() == 1
+
+
+class FakeTerminal(StringIO):
+    def isatty(self):
+        return True
+
+
+def test_createsuperuser_interactively(monkeypatch):
+    """Only the email address and the password are asked for."""
+    answers = iter(["Admin@Example.com"])
+    monkeypatch.setattr("builtins.input", lambda prompt="": next(answers))
+    monkeypatch.setattr("getpass.getpass", lambda prompt="": PASSWORD)
+    call_command("createsuperuser", stdin=FakeTerminal(), stdout=StringIO())
+    user = User.objects.get()
+    assert user.email == "admin@example.com"
+    assert user.is_superuser
+    assert user.check_password(PASSWORD)
