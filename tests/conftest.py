@@ -64,15 +64,20 @@ def ready(environment):
         unavailable(f"cannot build the {environment.name} environment: {error}")
 
 
-def run_cookiecutter(environment, output_dir, *args, **answers):
-    """Run cookiecutter from the environment, as a user would from a shell."""
+def run_cookiecutter(environment, output_dir, *args, typed=None, **answers):
+    """Run cookiecutter from the environment, as a user would from a shell.
+
+    With typed lines it answers the prompts with them; otherwise it asks nothing
+    (--replay asks nothing by itself and refuses --no-input).
+    """
+    asks = typed is not None or "--replay" in args
     config = output_dir / "cookiecutter-config.yaml"
     config.write_text(f"replay_dir: {json.dumps(str(output_dir / 'replay'))}\n")
     command = [
         str(environment.python),
         "-m",
         "cookiecutter",
-        "--no-input",
+        *(() if asks else ("--no-input",)),
         "--config-file",
         str(config),
         "--output-dir",
@@ -84,6 +89,7 @@ def run_cookiecutter(environment, output_dir, *args, **answers):
     return subprocess.run(
         command,
         cwd=output_dir,
+        input="".join(f"{line}\n" for line in typed) if typed else None,
         env=clean_environment(),
         capture_output=True,
         text=True,
@@ -113,6 +119,20 @@ def generate(tmp_path_factory):
         return projects[key]
 
     return project
+
+
+@pytest.fixture(scope="session")
+def postgres_url():
+    """The server's URL; the tests are skipped (failed in CI) when none answers."""
+    url = os.environ.get("TEMPLATE_TEST_DATABASE_URL")
+    if not url:
+        unavailable("no PostgreSQL: set TEMPLATE_TEST_DATABASE_URL to a server's URL")
+    psycopg = pytest.importorskip("psycopg")
+    try:
+        psycopg.connect(url, connect_timeout=5).close()
+    except psycopg.OperationalError as error:
+        unavailable(f"PostgreSQL at {url} does not answer: {error}")
+    return url
 
 
 @pytest.fixture(scope="session")

@@ -1,13 +1,12 @@
 """Every choice on every supported Django line and database, as its users run it."""
 
-import os
 import re
 import shutil
 from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 
-from tests.conftest import CHOICES, DJANGO_LINES, run, unavailable
+from tests.conftest import CHOICES, DJANGO_LINES, run
 
 DATABASES = ("sqlite", "postgres")
 STRONG_SECRET_KEY = "Jx4-vQ9_rT2zL7mN0pK5sW8yB3cF6hD1gA-uE4iO7qR0tY3wZ6xV9nM2bC5jH8lP"
@@ -24,20 +23,6 @@ def combination_params(*, with_databases):
                     # One worker owns each generated project.
                     marks=pytest.mark.xdist_group(f"{choice}-{line}"),
                 )
-
-
-@pytest.fixture(scope="session")
-def postgres_url():
-    """The server's URL; the tests are skipped (failed in CI) when none answers."""
-    url = os.environ.get("TEMPLATE_TEST_DATABASE_URL")
-    if not url:
-        unavailable("no PostgreSQL: set TEMPLATE_TEST_DATABASE_URL to a server's URL")
-    psycopg = pytest.importorskip("psycopg")
-    try:
-        psycopg.connect(url, connect_timeout=5).close()
-    except psycopg.OperationalError as error:
-        unavailable(f"PostgreSQL at {url} does not answer: {error}")
-    return url
 
 
 def fresh_postgres_database(server_url, name):
