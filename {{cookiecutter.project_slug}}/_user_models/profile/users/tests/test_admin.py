@@ -1,0 +1,133 @@
+import pytest
+from django.contrib.auth.models import User
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from users.models import Profile
+
+PASSWORD = "correct horse battery staple"
+
+pytestmark = pytest.mark.django_db
+
+
+def add_users(first, count):
+    Profile.objects.bulk_create_with_users(
+        Profile(user=User(username=f"user{number}"), phone_number=f"+1 555 {number}")
+        for number in range(first, first + count)
+    )
+
+
+def get_changelist(admin_client, **params):
+    response = admin_client.get(reverse("admin:auth_user_changelist"), params)
+    assert response.status_code == 200
+    return response
+
+
+def test_changelist_shows_the_phone_number(admin_client):
+    """The user list has a phone number column filled from the profile."""
+    add_users(7, 1)
+    content = get_changelist(admin_client).content.decode()
+    assert "column-phone_number" in content
+    assert "Phone number" in content
+    assert '<td class="field-phone_number">+1 555 7</td>' in content
+
+
+def test_changelist_costs_the_same_queries_for_5_users_as_for_50(admin_client):
+    """The profiles are joined to the users, not read one query per row."""
+    add_users(0, 5)
+    with CaptureQueriesContext(connection) as five:
+        get_changelist(admin_client)
+    add_users(5, 45)
+    with CaptureQueriesContext(connection) as fifty:
+        content = get_changelist(admin_client).content.decode()
+    assert len(five) == len(fifty)
+    assert "+1 555 49<" in content
+
+
+def test_changelist_searches_phone_numbers(admin_client):
+    """The search box finds a user by the phone number on the profile."""
+    add_users(0, 3)
+    response = get_changelist(admin_client, q="+1 555 2")
+    assert response.context["cl"].result_count == 1
+
+
+def test_add_page_has_no_profile_inline(admin_client):
+    """The profile is created with the user, so the add page does not offer one."""
+    response = admin_client.get(reverse("admin:auth_user_add"))
+    assert response.status_code == 200
+    assert "profile-TOTAL_FORMS" not in response.content.decode()
+
+
+def test_add_creates_a_user_who_can_log_in_with_one_profile(admin_client, client):
+    """Adding a user in the admin gives it exactly one profile."""
+    response = admin_client.post(
+        reverse("admin:auth_user_add"),
+        {
+            "username": "grace",
+            "usable_password": "true",
+            "password1": PASSWORD,
+            "password2": PASSWORD,
+        },
+    )
+    assert response.status_code == 302
+    user = User.objects.get(username="grace")
+    assert response.url == reverse("admin:auth_user_change", args=[user.pk])
+    assert Profile.objects.filter(user=user).count() == 1
+    assert client.login(username="grace", password=PASSWORD)
+
+
+def change_data(user, **profile):
+    """The change form as a browser sends it, with the profile inline."""
+    has_profile = Profile.objects.filter(user=user).exists()
+    return {
+        "username": user.username,
+        "is_active": "on",
+        "date_joined_0": "2024-01-01",
+        "date_joined_1": "00:00:00",
+        "profile-TOTAL_FORMS": "1",
+        "profile-INITIAL_FORMS": "1" if has_profile else "0",
+        "profile-MIN_NUM_FORMS": "0",
+        "profile-MAX_NUM_FORMS": "1",
+        "profile-0-user": str(user.pk),
+        "profile-0-date_of_birth": "",
+        **{f"profile-0-{name}": value for name, value in profile.items()},
+    }
+
+
+def test_change_page_edits_the_profile_inline(admin_client):
+    """The user's page edits its profile, which cannot be deleted from there."""
+    user = User.objects.create_user("heidi", password=PASSWORD)
+    url = reverse("admin:auth_user_change", args=[user.pk])
+    content = admin_client.get(url).content.decode()
+    assert 'name="profile-0-phone_number"' in content
+    assert 'name="profile-0-DELETE"' not in content
+    data = change_data(user, id=str(user.profile.pk), phone_number="+81 3 1234 5678")
+    response = admin_client.post(url, data)
+    assert response.status_code == 302
+    assert Profile.objects.get(user=user).phone_number == "+81 3 1234 5678"
+    assert Profile.objects.filter(user=user).count() == 1
+    user.refresh_from_db()
+    assert user.check_password(PASSWORD)
+
+
+def test_change_page_gives_a_user_without_profile_one(admin_client):
+    """For a user saved by bulk_create(), the inline creates the profile."""
+    User.objects.bulk_create([User(username="ivan")])
+    user = User.objects.get(username="ivan")
+    url = reverse("admin:auth_user_change", args=[user.pk])
+    assert 'name="profile-0-phone_number"' in admin_client.get(url).content.decode()
+    response = admin_client.post(url, change_data(user, id="", phone_number="+1 0199"))
+    assert response.status_code == 302
+    assert Profile.objects.get(user=user).phone_number == "+1 0199"
+
+
+def test_deleting_a_user_in_the_admin_deletes_its_profile(admin_client):
+    """The delete confirmation removes the user and, by cascade, its profile."""
+    user = User.objects.create_user("judy")
+    response = admin_client.post(
+        reverse("admin:auth_user_delete", args=[user.pk]), {"post": "yes"}
+    )
+    assert response.status_code == 302
+    assert not User.objects.filter(username="judy").exists()
+    assert not Profile.objects.filter(user_id=user.pk).exists()
