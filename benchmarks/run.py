@@ -32,6 +32,10 @@ TARGETS = {
 }
 
 
+def target(label):
+    return f"< {TARGETS[label]} s" if label in TARGETS else ""
+
+
 def timed(command, cwd, **environment):
     started = time.perf_counter()
     subprocess.run(
@@ -85,6 +89,25 @@ def measure_generation(runs, work_dir):
             seconds = repeat(runs, partial(generate, environment, output_dir, choice))
             rows.append((choice, label, seconds))
     return rows
+
+
+def measure_floors(runs, work_dir):
+    """What generation cannot go below: Cookiecutter's and makemigrations' start-up."""
+    bare, django = ensure(BARE), ensure(DJANGO_LINES["5.2"])
+    project = work_dir / f"abstract_user-{django.name}" / "my_project"
+    floors = {
+        "cookiecutter --version": (bare.python, "-m", "cookiecutter", "--version"),
+        "manage.py makemigrations --dry-run": (
+            django.python,
+            "manage.py",
+            "makemigrations",
+            "--dry-run",
+        ),
+    }
+    return [
+        ("(floor)", label, repeat(runs, partial(timed, command, project)))
+        for label, command in floors.items()
+    ]
 
 
 def measure_suites(runs, work_dir):
@@ -161,12 +184,13 @@ def main():
     with tempfile.TemporaryDirectory() as work:
         work_dir = Path(work)
         timings = measure_generation(options.runs, work_dir)
+        timings += measure_floors(options.runs, work_dir)
         timings += measure_suites(options.runs, work_dir)
         print_table(
             f"Seconds, median (min-max) of {options.runs} runs",
             ("choice", "measure", "seconds", "target"),
             [
-                (choice, label, summary(seconds), f"< {TARGETS[label]} s")
+                (choice, label, summary(seconds), target(label))
                 for choice, label, seconds in sorted(timings)
             ],
         )

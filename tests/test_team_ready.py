@@ -1,5 +1,6 @@
 """A generated project works as its README says, in CI, and from any folder."""
 
+import json
 import os
 import re
 import shutil
@@ -9,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import CHOICES, DJANGO_LINES, ready, run, run_cookiecutter
-from tests.environments import find_python
+from tests.environments import TEMPLATE_DIR, find_python
 from tests.test_matrix import fresh_postgres_database
 
 RUNNABLE_BLOCK = re.compile(r"<!-- runnable -->\n```bash\n(.*?)```", re.DOTALL)
@@ -40,10 +41,13 @@ def tree(project):
 def test_readme_commands_work_as_written(
     generate, tmp_path, request, record_property, choice
 ):
-    """The README's runnable blocks, run in order by a shell in a fresh copy."""
+    """The README's runnable blocks, run in order by a shell in a fresh clone."""
     record_property("matrix", (choice, "5.2", "sqlite"))
     record_property("matrix", (choice, "5.2", "postgres"))
-    project = shutil.copytree(generate(choice), tmp_path / "project")
+    # A teammate's clone: everything but the git-ignored .env.
+    project = shutil.copytree(
+        generate(choice), tmp_path / "project", ignore=shutil.ignore_patterns(".env")
+    )
     server = request.getfixturevalue("postgres_url")
     database_url = fresh_postgres_database(server, f"template_readme_{choice}")
     steps = ["set -eu"]
@@ -60,6 +64,8 @@ def test_readme_commands_work_as_written(
     path = os.pathsep.join((str(bin_dir), os.environ["PATH"]))
     result = run(("bash", "-c", "\n".join(steps)), project, PATH=path)
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    secret_key = re.search(r"^SECRET_KEY=(.+)$", (project / ".env").read_text(), re.M)
+    assert len(secret_key[1]) >= 50
 
 
 @pytest.mark.parametrize("choice", choice_params)
@@ -120,3 +126,29 @@ def test_interactive_answers_give_the_same_project_as_no_input(tmp_path):
     )
     assert result.returncode == 0, result.stderr
     assert tree(asked / "acme_shop") == tree(given / "acme_shop")
+
+
+def test_cruft_creates_and_checks_a_project(tmp_path):
+    """cruft records the template and answers, and finds the project up to date."""
+    cruft = Path(sys.executable).with_name("cruft")
+    result = run(
+        (
+            cruft,
+            "create",
+            "--no-input",
+            "--extra-context",
+            '{"project_name": "Crufty", "user_model": "profile"}',
+            TEMPLATE_DIR,
+        ),
+        tmp_path,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    project = tmp_path / "crufty"
+    assert (
+        json.loads((project / ".cruft.json").read_text())["context"]["cookiecutter"][
+            "user_model"
+        ]
+        == "profile"
+    )
+    result = run((cruft, "check"), project)
+    assert result.returncode == 0, result.stdout + result.stderr
