@@ -1,7 +1,8 @@
 """Count the queries of a generated project's hot paths; print one JSON object.
 
-Run with the project's interpreter: python hot_paths.py PROJECT_DIR. It uses a
-throwaway SQLite database in a temporary folder.
+Run with the project's interpreter: python hot_paths.py PROJECT_DIR [DATABASE_URL].
+Without a URL it uses a throwaway SQLite database in a temporary folder; a URL must
+name an empty database.
 """
 
 import json
@@ -12,13 +13,16 @@ import time
 from pathlib import Path
 
 PROJECT_DIR = Path(sys.argv[1]).resolve()
+DATABASE_URL = sys.argv[2] if len(sys.argv) > 2 else None
 PASSWORD = "a long enough passphrase"
 
 
 def setup_django(database_dir):
     sys.path.insert(0, str(PROJECT_DIR))
     os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings"
-    os.environ["DATABASE_URL"] = f"sqlite:///{Path(database_dir, 'bench.sqlite3')}"
+    os.environ["DATABASE_URL"] = (
+        DATABASE_URL or f"sqlite:///{Path(database_dir, 'bench.sqlite3')}"
+    )
     os.environ["DEBUG"] = "True"
     import django
     from django.conf import settings

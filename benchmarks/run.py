@@ -23,6 +23,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from tests.conftest import CHOICES, DJANGO_LINES, clean_environment
 from tests.environments import BARE, COOKIECUTTER, TEMPLATE_DIR, ensure
+from tests.test_matrix import fresh_postgres_database
 
 HOT_PATHS = Path(__file__).resolve().with_name("hot_paths.py")
 TARGETS = {
@@ -121,13 +122,18 @@ def measure_suites(runs, work_dir):
     return rows
 
 
-def measure_hot_paths(work_dir):
+def measure_hot_paths(work_dir, database_url=None):
     environment = DJANGO_LINES["5.2"]
     figures = {}
     for choice in CHOICES:
         project = work_dir / f"{choice}-{environment.name}" / "my_project"
+        database = (
+            [fresh_postgres_database(database_url, f"benchmark_{choice}")]
+            if database_url
+            else []
+        )
         result = subprocess.run(
-            [environment.python, HOT_PATHS, project],
+            [environment.python, HOT_PATHS, project, *database],
             cwd=project,
             env=clean_environment(),
             capture_output=True,
@@ -176,6 +182,25 @@ def print_table(title, header, rows):
         )
 
 
+def print_hot_paths(database, hot_paths):
+    print_table(
+        f"Queries ({database})",
+        ("measure", *CHOICES),
+        [
+            (label, *(hot_paths[choice].get(key, "-") for choice in CHOICES))
+            for label, key in (
+                ("log in (authenticate)", "login_queries"),
+                ("load the user from the session", "load_user_queries"),
+                ("... and read its extra fields", "load_user_and_fields_queries"),
+                ("admin user list, 10 users", "admin_list_10_queries"),
+                ("admin user list, 100 users", "admin_list_100_queries"),
+                ("ensure_profiles, 10,000 users", "ensure_profiles_10000_queries"),
+                ("ensure_profiles, 10,000 users (s)", "ensure_profiles_10000_seconds"),
+            )
+        ],
+    )
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=5)
@@ -194,26 +219,11 @@ def main():
                 for choice, label, seconds in sorted(timings)
             ],
         )
-        hot_paths = measure_hot_paths(work_dir)
-        print_table(
-            "Queries (SQLite)",
-            ("measure", *CHOICES),
-            [
-                (label, *(hot_paths[choice].get(key, "-") for choice in CHOICES))
-                for label, key in (
-                    ("log in (authenticate)", "login_queries"),
-                    ("load the user from the session", "load_user_queries"),
-                    ("... and read its extra fields", "load_user_and_fields_queries"),
-                    ("admin user list, 10 users", "admin_list_10_queries"),
-                    ("admin user list, 100 users", "admin_list_100_queries"),
-                    ("ensure_profiles, 10,000 users", "ensure_profiles_10000_queries"),
-                    (
-                        "ensure_profiles, 10,000 users (s)",
-                        "ensure_profiles_10000_seconds",
-                    ),
-                )
-            ],
-        )
+        databases = {"SQLite": None}
+        if os.environ.get("TEMPLATE_TEST_DATABASE_URL"):
+            databases["PostgreSQL"] = os.environ["TEMPLATE_TEST_DATABASE_URL"]
+        for database, url in databases.items():
+            print_hot_paths(database, measure_hot_paths(work_dir, url))
         if not options.skip_fresh_install:
             steps = measure_fresh_install(work_dir)
             print_table(
