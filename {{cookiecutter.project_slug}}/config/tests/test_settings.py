@@ -66,3 +66,30 @@ def test_deploy_check_passes_with_production_environment():
         SECRET_KEY="kq3-5nVx0yq8rZ_t1Wm9cLp2Hf7sJd4Ge6Bu0Ao5Ni8Rk2Ty7Xv1Qz3Lw9Pm4Hs",
         ALLOWED_HOSTS="example.com",
     )
+
+
+def test_email_url_configures_the_smtp_mailer():
+    """EMAIL_URL reaches the mail backend on both Django lines."""
+    code = (
+        "import django; from django.core import mail; "
+        "backend = mail.mailers['default'] if django.VERSION >= (6, 1) "
+        "else mail.get_connection(); "
+        "print(type(backend).__module__, backend.host, backend.port, "
+        "backend.username, backend.password, backend.use_tls)"
+    )
+    output = run_manage(
+        "shell",
+        "-v",
+        "0",
+        "-c",
+        code,
+        EMAIL_URL="smtp+tls://mailer:s%40cret@smtp.example.com:587",
+    )
+    assert output.split() == [
+        "django.core.mail.backends.smtp",
+        "smtp.example.com",
+        "587",
+        "mailer",
+        "s@cret",
+        "True",
+    ]
