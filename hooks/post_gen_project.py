@@ -82,10 +82,11 @@ def write_initial_migration():
 
 
 def print_next_steps():
+    activate = r".venv\Scripts\activate" if os.name == "nt" else ". .venv/bin/activate"
     print(
         f"\nCreated {PROJECT_DIR.name} with the {USER_MODEL} user model. Next:\n\n"
         f"    cd {PROJECT_DIR.name}\n"
-        "    python -m venv .venv && . .venv/bin/activate\n"
+        f"    python -m venv .venv && {activate}\n"
         '    pip install -e ".[dev]"\n'
         "    python manage.py migrate && python manage.py runserver\n\n"
         "Run the tests with: python -m pytest\n"

@@ -86,6 +86,17 @@ def test_natural_key_finds_an_address_stored_around_the_manager():
     assert User.objects.get_by_natural_key("fay@example.com").pk == user.pk
 
 
+def test_natural_key_lookup_is_answered_from_the_case_insensitive_index():
+    """Login's lookup compares the expression the Lower("email") index is built on."""
+    User.objects.create_user("hal@example.com")
+    if connection.vendor == "postgresql":
+        # A table this small would otherwise be read whole, index or not.
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL enable_seqscan = off")
+    plan = User.objects._filter_email("HAL@example.com").explain()
+    assert "users_user_email_ci_unique" in plan
+
+
 def test_manager_works_in_data_migrations():
     """A data migration can create users through the historical model."""
     state = MigrationLoader(connection).project_state(("users", "0001_initial"))
