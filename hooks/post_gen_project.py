@@ -34,13 +34,19 @@ def keep_chosen_user_model():
 
 
 def write_env_file():
-    """Copy .env.example to .env with a fresh SECRET_KEY."""
+    """Write .env from the settings of .env.example, with a fresh SECRET_KEY."""
+    example = (PROJECT_DIR / ".env.example").read_text(encoding="utf-8")
+    # The example's opening comment tells how to make this file; drop it.
+    _, settings = example.split("\n\n", 1)
     # token_urlsafe never starts with "$", which django-environ would misread.
     secret_key = secrets.token_urlsafe(50)
-    lines = (PROJECT_DIR / ".env.example").read_text(encoding="utf-8").splitlines()
     lines = [
-        f"SECRET_KEY={secret_key}" if line.startswith("SECRET_KEY=") else line
-        for line in lines
+        "# Settings for this machine only: git ignores this file. See .env.example.",
+        "",
+        *(
+            f"SECRET_KEY={secret_key}" if line == "SECRET_KEY=" else line
+            for line in settings.splitlines()
+        ),
     ]
     env_file = PROJECT_DIR / ".env"
     env_file.write_text("\n".join(lines) + "\n", encoding="utf-8")
@@ -82,11 +88,14 @@ def write_initial_migration():
 
 
 def print_next_steps():
-    activate = r".venv\Scripts\activate" if os.name == "nt" else ". .venv/bin/activate"
+    if os.name == "nt":
+        create_venv = r"py -m venv .venv && .venv\Scripts\activate"
+    else:
+        create_venv = "python3 -m venv .venv && . .venv/bin/activate"
     print(
         f"\nCreated {PROJECT_DIR.name} with the {USER_MODEL} user model. Next:\n\n"
         f"    cd {PROJECT_DIR.name}\n"
-        f"    python -m venv .venv && {activate}\n"
+        f"    {create_venv}\n"
         '    pip install -e ".[dev]"\n'
         "    python manage.py migrate && python manage.py runserver\n\n"
         "Run the tests with: python -m pytest\n"

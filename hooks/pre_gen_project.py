@@ -55,9 +55,12 @@ def validate_project_slug(slug):
             f"e.g. '{slug}_project'."
         )
     if slug in PROJECT_MODULES or slug in sys.stdlib_module_names:
+        origin = (
+            "the project" if slug in PROJECT_MODULES else "Python's standard library"
+        )
         raise ValueError(
-            f"The project slug {slug!r} would shadow the module of the same name. "
-            f"Choose another name, e.g. '{slug}_project'."
+            f"The project slug {slug!r} would shadow the module of the same name "
+            f"from {origin}. Choose another name, e.g. '{slug}_project'."
         )
 
 

@@ -104,7 +104,8 @@ def test_validators_refuse_bad_answers(tmp_path, capsys, answers, message):
         ),
         pytest.param(
             {"project_slug": "json"},
-            "The project slug 'json' would shadow the module of the same name.",
+            "The project slug 'json' would shadow the module of the same name "
+            "from Python's standard library.",
             id="stdlib-slug",
         ),
         pytest.param(

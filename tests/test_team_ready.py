@@ -57,10 +57,11 @@ def test_readme_commands_work_as_written(
             steps.append(f"echo 'DATABASE_URL={database_url}' >> .env")
         steps.append(block)
     assert len(steps) >= 5, "the README lost its runnable blocks"
-    # The README says "python": give it the interpreter of the supported line.
+    # Give the README's "python3" the interpreter of the supported line.
     bin_dir = tmp_path / "bin"
     bin_dir.mkdir()
-    (bin_dir / "python").symlink_to(find_python(DJANGO_LINES["5.2"].python_version))
+    for name in ("python", "python3"):
+        (bin_dir / name).symlink_to(find_python(DJANGO_LINES["5.2"].python_version))
     path = os.pathsep.join((str(bin_dir), os.environ["PATH"]))
     result = run(("bash", "-c", "\n".join(steps)), project, PATH=path)
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]

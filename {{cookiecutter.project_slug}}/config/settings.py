@@ -27,12 +27,31 @@ def read_secret(name):
         return os.environ[name]
     except KeyError:
         raise ImproperlyConfigured(
-            f"Set the {name} environment variable (or add it to .env)."
+            f"{name} is not set. For local development, create .env from "
+            ".env.example as README.md shows; on a server, set it in the environment."
         ) from None
 
 
+def read_bool(name, default):
+    """Return a true/false environment variable, refusing any other value."""
+    # django-environ reads every unknown value as False, so "DEBUG=True  # local"
+    # (.env keeps everything after "=") would silently switch DEBUG off.
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    word = value.strip().lower()
+    if word in {"true", "yes", "on", "1"}:
+        return True
+    if word in {"false", "no", "off", "0"}:
+        return False
+    raise ImproperlyConfigured(
+        f"{name}={value!r} is neither true nor false. Write True or False, "
+        "and put any comment on a line of its own."
+    )
+
+
 SECRET_KEY = read_secret("SECRET_KEY")
-DEBUG = env.bool("DEBUG", default=False)
+DEBUG = read_bool("DEBUG", default=False)
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=[])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
@@ -138,14 +157,16 @@ else:
 
 # HTTPS everywhere once DEBUG is off; each switch can be turned off on its own,
 # for instance SECURE_SSL_REDIRECT=False behind a proxy that already redirects.
-SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=not DEBUG)
-SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0 if DEBUG else 31536000)
-SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool(
+SECURE_SSL_REDIRECT = read_bool("SECURE_SSL_REDIRECT", default=not DEBUG)
+# An hour to start with: browsers remember HSTS, so raise it (to a year, 31536000)
+# only once every subdomain is known to serve HTTPS.
+SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0 if DEBUG else 3600)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = read_bool(
     "SECURE_HSTS_INCLUDE_SUBDOMAINS", default=not DEBUG
 )
-SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=not DEBUG)
-SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=not DEBUG)
-CSRF_COOKIE_SECURE = env.bool("CSRF_COOKIE_SECURE", default=not DEBUG)
-if env.bool("SECURE_PROXY_SSL_HEADER", default=False):
+SECURE_HSTS_PRELOAD = read_bool("SECURE_HSTS_PRELOAD", default=not DEBUG)
+SESSION_COOKIE_SECURE = read_bool("SESSION_COOKIE_SECURE", default=not DEBUG)
+CSRF_COOKIE_SECURE = read_bool("CSRF_COOKIE_SECURE", default=not DEBUG)
+if read_bool("SECURE_PROXY_SSL_HEADER", default=False):
     # Trust X-Forwarded-Proto only behind a proxy that always sets it.
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

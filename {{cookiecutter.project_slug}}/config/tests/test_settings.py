@@ -7,7 +7,7 @@ import pytest
 from django.core.exceptions import ImproperlyConfigured
 
 import config.settings
-from config.settings import read_secret
+from config.settings import read_bool, read_secret
 
 PROJECT_DIR = Path(__file__).resolve().parents[2]
 
@@ -18,10 +18,31 @@ def test_secret_starting_with_dollar_is_read_verbatim(monkeypatch):
     assert read_secret("SOME_SECRET") == "$abc$def"
 
 
-def test_missing_secret_names_the_variable(monkeypatch):
+def test_missing_secret_says_where_to_set_it(monkeypatch):
     monkeypatch.delenv("SOME_SECRET", raising=False)
-    with pytest.raises(ImproperlyConfigured, match="Set the SOME_SECRET environment"):
+    with pytest.raises(ImproperlyConfigured, match=r"SOME_SECRET is not set\. .*\.env"):
         read_secret("SOME_SECRET")
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [("True", True), (" yes ", True), ("1", True), ("False", False), ("off", False)],
+)
+def test_booleans_accept_the_usual_words(monkeypatch, value, expected):
+    monkeypatch.setenv("SOME_SWITCH", value)
+    assert read_bool("SOME_SWITCH", default=not expected) is expected
+
+
+def test_boolean_falls_back_to_its_default(monkeypatch):
+    monkeypatch.delenv("SOME_SWITCH", raising=False)
+    assert read_bool("SOME_SWITCH", default=True) is True
+
+
+def test_boolean_with_an_inline_comment_is_refused(monkeypatch):
+    """A comment after the value would otherwise switch DEBUG off without a word."""
+    monkeypatch.setenv("SOME_SWITCH", "True  # local only")
+    with pytest.raises(ImproperlyConfigured, match="neither true nor false"):
+        read_bool("SOME_SWITCH", default=False)
 
 
 def run_manage(*args, cwd=PROJECT_DIR, **overrides):

@@ -9,13 +9,26 @@ from users.models import User
 class UserAdmin(BaseUserAdmin):
     form = UserChangeForm
     add_form = AdminUserCreationForm
+    # The extra fields join Django's "Personal info" section, second on the page.
     fieldsets = (
-        *BaseUserAdmin.fieldsets,
-        ("Personal details", {"fields": ("date_of_birth", "phone_number")}),
+        BaseUserAdmin.fieldsets[0],
+        (
+            "Personal info",
+            {
+                "fields": (
+                    "first_name",
+                    "last_name",
+                    "email",
+                    "date_of_birth",
+                    "phone_number",
+                )
+            },
+        ),
+        *BaseUserAdmin.fieldsets[2:],
     )
     add_fieldsets = (
         *BaseUserAdmin.add_fieldsets,
-        ("Personal details", {"fields": ("email", "date_of_birth", "phone_number")}),
+        ("Personal info", {"fields": ("email", "date_of_birth", "phone_number")}),
     )
     list_display = (*BaseUserAdmin.list_display, "phone_number")
     search_fields = (*BaseUserAdmin.search_fields, "phone_number")
