@@ -1,0 +1,1 @@
+"""Copied into a generated project as the package third_party: the apps added to it."""

@@ -1,0 +1,13 @@
+from django.urls import include, path
+from rest_framework.authtoken.views import obtain_auth_token
+
+from third_party.views import CurrentUserView
+
+urlpatterns = [
+    # Before the project's own URLs, so that allauth's login page is the one at
+    # accounts/login/, as its installation guide has it.
+    path("accounts/", include("allauth.urls")),
+    path("api/token/", obtain_auth_token, name="api_token"),
+    path("api/me/", CurrentUserView.as_view(), name="api_me"),
+    path("", include("config.urls")),
+]
