@@ -23,8 +23,9 @@ APPS = Environment(
     ),
 )
 # allauth's login page takes over accounts/login/ from Django's, with other field
-# names, so the project's tests of Django's login page no longer apply.
-REPLACED_BY_ALLAUTH = "not login_page"
+# names, and the profile project's backend gives way to one that also does
+# allauth's work: the project's tests of those two no longer apply.
+REPLACED_BY_ALLAUTH = "not login_page and not login_goes_through_the_profile_backend"
 
 
 @pytest.mark.parametrize(

@@ -7,7 +7,8 @@ import os
 
 import pytest
 from django.conf import settings
-from django.contrib.auth import get_user_model
+from django.contrib.auth import get_user, get_user_model
+from django.test import RequestFactory
 from django.urls import reverse
 
 USER_MODEL = os.environ["USER_MODEL"]
@@ -103,6 +104,30 @@ def test_allauth_signup_refuses_an_address_taken_in_another_case(client):
     assert "email" in response.context["form"].errors
     assert User.objects.count() == 1
     assert "_auth_user_id" not in client.session
+
+
+@pytest.mark.skipif(not EMAIL_LOGIN, reason="this user model lets addresses repeat")
+def test_allauth_signup_stores_the_managers_spelling(client):
+    """A full-width letter is folded as the manager folds it: one account."""
+    User = get_user_model()
+    User.objects.create_user("nfkc@example.com", PASSWORD)
+    response = client.post(
+        reverse("account_signup"), signup_data("NFKC@\uff45xample.com", "unused")
+    )
+    assert response.status_code == 200
+    assert "email" in response.context["form"].errors
+    assert User.objects.count() == 1
+
+
+@pytest.mark.skipif(not PROFILE, reason="only the profile lives in another table")
+def test_users_allauth_logs_in_are_loaded_with_their_profile(client):
+    response = client.post(
+        reverse("account_signup"), signup_data("someone@example.com", "someone")
+    )
+    assert response.status_code == 302, response.context["form"].errors
+    request = RequestFactory().get("/")
+    request.session = client.session
+    assert "profile" in get_user(request)._state.fields_cache
 
 
 def test_rest_framework_token_authenticates_the_user(client):

@@ -23,10 +23,16 @@ AUTHENTICATION_BACKENDS = [
 ROOT_URLCONF = "third_party.urls"
 
 if os.environ["USER_MODEL"] == "abstract_base_user":
-    # The user has no username: people sign up and log in with their address.
+    # The user has no username: people sign up and log in with their address,
+    # stored in the manager's spelling (the generated README's recipe).
     ACCOUNT_USER_MODEL_USERNAME_FIELD = None
     ACCOUNT_LOGIN_METHODS = {"email"}
     ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
+    ACCOUNT_ADAPTER = "third_party.adapters.AccountAdapter"
+elif os.environ["USER_MODEL"] == "profile":
+    # One backend for both, as the generated README shows, so that users allauth
+    # logs in are loaded with their profile too.
+    AUTHENTICATION_BACKENDS = ["third_party.backends.ProfileAllauthBackend"]
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
