@@ -111,4 +111,4 @@ def test_deploy_check_passes_without_local_settings(
     assert result.returncode == 0, result.stdout + result.stderr
     result = run((python, *command), project, ALLOWED_HOSTS="www.example.com")
     assert result.returncode != 0
-    assert "Set the SECRET_KEY environment variable" in result.stderr
+    assert "SECRET_KEY is not set" in result.stderr
