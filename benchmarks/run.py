@@ -21,9 +21,13 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from tests.conftest import CHOICES, DJANGO_LINES, clean_environment
+from tests.conftest import (
+    CHOICES,
+    DJANGO_LINES,
+    clean_environment,
+    fresh_postgres_database,
+)
 from tests.environments import BARE, COOKIECUTTER, TEMPLATE_DIR, ensure
-from tests.test_matrix import fresh_postgres_database
 
 HOT_PATHS = Path(__file__).resolve().with_name("hot_paths.py")
 TARGETS = {

@@ -5,6 +5,7 @@ import os
 import subprocess
 import tomllib
 from collections import defaultdict
+from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 
@@ -133,6 +134,20 @@ def postgres_url():
     except psycopg.OperationalError as error:
         unavailable(f"PostgreSQL at {url} does not answer: {error}")
     return url
+
+
+def fresh_postgres_database(server_url, name):
+    """Create an empty database of that name and return its URL."""
+    import psycopg
+    from psycopg import sql
+
+    with psycopg.connect(server_url, autocommit=True) as connection:
+        for statement in (
+            "DROP DATABASE IF EXISTS {} WITH (FORCE)",
+            "CREATE DATABASE {}",
+        ):
+            connection.execute(sql.SQL(statement).format(sql.Identifier(name)))
+    return urlunsplit(urlsplit(server_url)._replace(path=f"/{name}"))
 
 
 @pytest.fixture(scope="session")

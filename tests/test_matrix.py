@@ -2,11 +2,10 @@
 
 import re
 import shutil
-from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 
-from tests.conftest import CHOICES, DJANGO_LINES, run
+from tests.conftest import CHOICES, DJANGO_LINES, fresh_postgres_database, run
 
 DATABASES = ("sqlite", "postgres")
 STRONG_SECRET_KEY = "Jx4-vQ9_rT2zL7mN0pK5sW8yB3cF6hD1gA-uE4iO7qR0tY3wZ6xV9nM2bC5jH8lP"
@@ -23,20 +22,6 @@ def combination_params(*, with_databases):
                     # One worker owns each generated project.
                     marks=pytest.mark.xdist_group(f"{choice}-{line}"),
                 )
-
-
-def fresh_postgres_database(server_url, name):
-    """Create an empty database of that name and return its URL."""
-    import psycopg
-    from psycopg import sql
-
-    with psycopg.connect(server_url, autocommit=True) as connection:
-        for statement in (
-            "DROP DATABASE IF EXISTS {} WITH (FORCE)",
-            "CREATE DATABASE {}",
-        ):
-            connection.execute(sql.SQL(statement).format(sql.Identifier(name)))
-    return urlunsplit(urlsplit(server_url)._replace(path=f"/{name}"))
 
 
 @pytest.mark.parametrize(

@@ -7,9 +7,8 @@ import shutil
 
 import pytest
 
-from tests.conftest import DJANGO_LINES, run
+from tests.conftest import DJANGO_LINES, fresh_postgres_database, run
 from tests.environments import TEMPLATE_DIR
-from tests.test_matrix import fresh_postgres_database
 
 RECIPE = (TEMPLATE_DIR / "docs" / "switching-to-a-custom-user-model.md").read_text()
 FENCED = re.findall(r"^```([a-z]*)\n(.*?)^```$", RECIPE, flags=re.MULTILINE | re.DOTALL)

@@ -9,9 +9,15 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import CHOICES, DJANGO_LINES, ready, run, run_cookiecutter
+from tests.conftest import (
+    CHOICES,
+    DJANGO_LINES,
+    fresh_postgres_database,
+    ready,
+    run,
+    run_cookiecutter,
+)
 from tests.environments import TEMPLATE_DIR, find_python
-from tests.test_matrix import fresh_postgres_database
 
 RUNNABLE_BLOCK = re.compile(r"<!-- runnable -->\n```bash\n(.*?)```", re.DOTALL)
 MIGRATION = "users/migrations/0001_initial.py"
