@@ -1,8 +1,10 @@
 """Finish the generated project: keep one user model, write .env and the first migration."""
 
+import importlib.metadata
 import importlib.util
 import json
 import os
+import re
 import secrets
 import shutil
 import subprocess
@@ -57,9 +59,10 @@ def django_is_available():
     """Tell whether this interpreter can run the project's manage.py."""
     if not all(importlib.util.find_spec(name) for name in ("django", "environ")):
         return False
-    import django
-
-    return django.VERSION >= MINIMUM_DJANGO
+    # The installed version, read without the cost of importing Django; a
+    # pre-release such as 6.2a1 counts as its line.
+    version = re.match(r"(\d+)\.(\d+)", importlib.metadata.version("django"))
+    return tuple(map(int, version.groups())) >= MINIMUM_DJANGO
 
 
 def write_initial_migration():

@@ -65,7 +65,9 @@ def ready(environment):
         unavailable(f"cannot build the {environment.name} environment: {error}")
 
 
-def run_cookiecutter(environment, output_dir, *args, typed=None, **answers):
+def run_cookiecutter(
+    environment, output_dir, *args, typed=None, template=TEMPLATE_DIR, **answers
+):
     """Run cookiecutter from the environment, as a user would from a shell.
 
     With typed lines it answers the prompts with them; otherwise it asks nothing
@@ -84,7 +86,7 @@ def run_cookiecutter(environment, output_dir, *args, typed=None, **answers):
         "--output-dir",
         str(output_dir),
         *args,
-        str(TEMPLATE_DIR),
+        str(template),
         *(f"{name}={value}" for name, value in answers.items()),
     ]
     return subprocess.run(

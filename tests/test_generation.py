@@ -3,13 +3,24 @@
 import ast
 import os
 import re
+import shutil
 import sys
+from pathlib import Path
 
 import pytest
 
-from tests.conftest import CHOICES, PROJECT_TEMPLATE, run
+from tests.conftest import (
+    CHOICES,
+    DJANGO_LINES,
+    PROJECT_TEMPLATE,
+    ready,
+    run,
+    run_cookiecutter,
+)
+from tests.environments import BARE, TEMPLATE_DIR
 
 CHOICES_DIR = PROJECT_TEMPLATE / "_user_models"
+MIGRATION = Path("users", "migrations", "0001_initial.py")
 
 
 # Caches that running the tools inside the template on a developer's machine leaves.
@@ -221,6 +232,27 @@ def test_settings_name_the_user_model(generate, choice):
     settings = (generate(choice) / "config" / "settings.py").read_text()
     expected = "auth.User" if choice == "profile" else "users.User"
     assert f'AUTH_USER_MODEL = "{expected}"' in settings
+
+
+def test_django_writes_the_migration_and_the_shipped_copy_serves_without_it(
+    tmp_path,
+):
+    """With Django importable the hook runs makemigrations; without, it keeps the copy."""
+    template = shutil.copytree(
+        TEMPLATE_DIR,
+        tmp_path / "template",
+        ignore=shutil.ignore_patterns(".git", ".*venv*", "__pycache__", ".ruff_cache"),
+    )
+    shipped = CHOICES_DIR.relative_to(TEMPLATE_DIR) / "abstract_user" / MIGRATION
+    marked = template / shipped
+    marked.write_text("# the shipped copy\n" + marked.read_text())
+    for environment, keeps_the_copy in ((BARE, True), (DJANGO_LINES["5.2"], False)):
+        output_dir = tmp_path / environment.name
+        output_dir.mkdir()
+        result = run_cookiecutter(ready(environment), output_dir, template=template)
+        assert result.returncode == 0, result.stderr
+        written = (output_dir / "my_project" / MIGRATION).read_text()
+        assert written.startswith("# the shipped copy") is keeps_the_copy
 
 
 def test_template_python_files_are_whole_files():
