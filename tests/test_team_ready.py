@@ -17,7 +17,7 @@ from tests.conftest import (
     run,
     run_cookiecutter,
 )
-from tests.environments import TEMPLATE_DIR, find_python
+from tests.environments import BARE, TEMPLATE_DIR, find_python
 
 RUNNABLE_BLOCK = re.compile(r"<!-- runnable -->\n```bash\n(.*?)```", re.DOTALL)
 MIGRATION = "users/migrations/0001_initial.py"
@@ -159,3 +159,19 @@ def test_cruft_creates_and_checks_a_project(tmp_path):
     )
     result = run((cruft, "check"), project)
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_readme_transcript_matches_what_cookiecutter_prints(tmp_path):
+    """The template README shows the answers and next steps a newcomer will see."""
+    readme = (TEMPLATE_DIR / "README.md").read_text()
+    transcript = re.search(r"```text\n(  \[1/7\].*?)```", readme, re.DOTALL)[1]
+    # Each question ends with its default in brackets, a colon and the answer.
+    typed = [
+        answer.group(1)
+        for line in transcript.splitlines()
+        if (answer := re.search(r"\): ?(.*)$", line))
+    ]
+    result = run_cookiecutter(ready(BARE), tmp_path, typed=typed)
+    assert result.returncode == 0, result.stderr
+    printed = result.stdout[result.stdout.index("Created") :].strip()
+    assert printed == transcript[transcript.index("Created") :].strip()
