@@ -38,6 +38,14 @@ DJANGO_LINES = {
     ),
 }
 
+# The migration the post-generation hook writes or keeps.
+INITIAL_MIGRATION = "users/migrations/0001_initial.py"
+# One test per choice, run in the worker that owns that choice's Django 5.2 project.
+CHOICE_PARAMS = [
+    pytest.param(choice, id=choice, marks=pytest.mark.xdist_group(f"{choice}-5.2"))
+    for choice in CHOICES
+]
+
 # Variables that would leak the developer's shell into a generated project.
 LEAKY_VARIABLES = {"DATABASE_URL", "DJANGO_SETTINGS_MODULE", "SECRET_KEY", "DEBUG"}
 

@@ -5,13 +5,14 @@ import os
 import re
 import shutil
 import sys
-from pathlib import Path
 
 import pytest
 
 from tests.conftest import (
+    CHOICE_PARAMS,
     CHOICES,
     DJANGO_LINES,
+    INITIAL_MIGRATION,
     PROJECT_TEMPLATE,
     ready,
     run,
@@ -20,7 +21,6 @@ from tests.conftest import (
 from tests.environments import BARE, TEMPLATE_DIR
 
 CHOICES_DIR = PROJECT_TEMPLATE / "_user_models"
-MIGRATION = Path("users", "migrations", "0001_initial.py")
 
 
 # Caches that running the tools inside the template on a developer's machine leaves.
@@ -43,49 +43,58 @@ def python_files(project):
     return sorted(project.rglob("*.py"))
 
 
-def imported_names(root):
-    """Names the Python files below root import."""
+def alias_names(tree):
+    """The names an import statement in the tree binds."""
     return {
         node.asname or node.name.split(".")[-1]
-        for path in root.rglob("*.py")
-        for node in ast.walk(ast.parse(path.read_text()))
+        for node in ast.walk(tree)
         if isinstance(node, ast.alias)
     }
 
 
+def top_level_definitions(tree):
+    """Classes and functions defined at the top of a module."""
+    return {
+        node.name
+        for node in tree.body
+        if isinstance(node, ast.ClassDef | ast.FunctionDef | ast.AsyncFunctionDef)
+    }
+
+
+def imported_names(root):
+    """Names the Python files below root import."""
+    return set().union(
+        *(alias_names(ast.parse(path.read_text())) for path in root.rglob("*.py"))
+    )
+
+
 def defined_names(root):
     """Classes and functions defined at the top of the non-test modules below root."""
-    names = set()
-    for path in root.rglob("*.py"):
-        if "tests" in path.relative_to(root).parts:
-            continue
-        for node in ast.parse(path.read_text()).body:
-            if isinstance(node, ast.ClassDef | ast.FunctionDef | ast.AsyncFunctionDef):
-                names.add(node.name)
-    return names
+    return set().union(
+        *(
+            top_level_definitions(ast.parse(path.read_text()))
+            for path in root.rglob("*.py")
+            if "tests" not in path.relative_to(root).parts
+        )
+    )
 
 
 def used_names(project):
     """Every bare name the project's Python code defines, uses or imports."""
     names = set()
     for path in python_files(project):
-        for node in ast.walk(ast.parse(path.read_text())):
-            if isinstance(node, ast.Name):
-                names.add(node.id)
-            elif isinstance(node, ast.alias):
-                names.add(node.asname or node.name.split(".")[-1])
-            elif isinstance(node, ast.ClassDef | ast.FunctionDef):
-                names.add(node.name)
+        tree = ast.parse(path.read_text())
+        names |= alias_names(tree)
+        names |= {node.id for node in ast.walk(tree) if isinstance(node, ast.Name)}
+        names |= {
+            node.name
+            for node in ast.walk(tree)
+            if isinstance(node, ast.ClassDef | ast.FunctionDef)
+        }
     return names
 
 
-choice_params = [
-    pytest.param(choice, id=choice, marks=pytest.mark.xdist_group(f"{choice}-5.2"))
-    for choice in CHOICES
-]
-
-
-@pytest.mark.parametrize("choice", choice_params)
+@pytest.mark.parametrize("choice", CHOICE_PARAMS)
 def test_project_holds_the_shared_files_and_the_choices_own(generate, choice):
     project = generate(choice)
     expected = shared_files() | files_below(CHOICES_DIR / choice) | {".env"}
@@ -95,7 +104,7 @@ def test_project_holds_the_shared_files_and_the_choices_own(generate, choice):
     ]
 
 
-@pytest.mark.parametrize("choice", choice_params)
+@pytest.mark.parametrize("choice", CHOICE_PARAMS)
 def test_nothing_is_left_behind(generate, choice):
     """No database, bytecode or template folder remains after the hooks ran."""
     project = generate(choice)
@@ -104,7 +113,7 @@ def test_nothing_is_left_behind(generate, choice):
     assert not (project / "_user_models").exists()
 
 
-@pytest.mark.parametrize("choice", choice_params)
+@pytest.mark.parametrize("choice", CHOICE_PARAMS)
 def test_no_template_syntax_remains(generate, choice):
     project = generate(choice)
     for path in project.rglob("*"):
@@ -118,7 +127,7 @@ def test_no_template_syntax_remains(generate, choice):
             assert marker not in text, f"{marker!r} left in {path.name}"
 
 
-@pytest.mark.parametrize("choice", choice_params)
+@pytest.mark.parametrize("choice", CHOICE_PARAMS)
 def test_nothing_from_other_choices_remains(generate, choice):
     """No class or function that only another choice defines is named anywhere."""
     # Profile's User is Django's own, imported, not another choice's model.
@@ -131,19 +140,25 @@ def test_nothing_from_other_choices_remains(generate, choice):
 
 
 def module_names(source):
-    """Names a module defines or imports at its top level."""
-    names = set()
-    for node in ast.parse(source.read_text()).body:
-        if isinstance(node, ast.ClassDef | ast.FunctionDef | ast.AsyncFunctionDef):
-            names.add(node.name)
-        elif isinstance(node, ast.Assign):
-            names.update(t.id for t in node.targets if isinstance(t, ast.Name))
-        elif isinstance(node, ast.Import | ast.ImportFrom):
-            names.update((a.asname or a.name).split(".")[0] for a in node.names)
-    return names
+    """Names a module defines, assigns or imports at its top level."""
+    tree = ast.parse(source.read_text())
+    assigned = {
+        target.id
+        for node in tree.body
+        if isinstance(node, ast.Assign)
+        for target in node.targets
+        if isinstance(target, ast.Name)
+    }
+    imported = {
+        (alias.asname or alias.name).split(".")[0]
+        for node in tree.body
+        if isinstance(node, ast.Import | ast.ImportFrom)
+        for alias in node.names
+    }
+    return top_level_definitions(tree) | assigned | imported
 
 
-@pytest.mark.parametrize("choice", choice_params)
+@pytest.mark.parametrize("choice", CHOICE_PARAMS)
 def test_every_project_import_resolves(generate, choice):
     """Imports from the project's own packages name modules and names that exist."""
     project = generate(choice)
@@ -167,13 +182,13 @@ def test_every_project_import_resolves(generate, choice):
                 ), f"{path} imports {alias.name}, missing from {node.module}"
 
 
-@pytest.mark.parametrize("choice", choice_params)
+@pytest.mark.parametrize("choice", CHOICE_PARAMS)
 def test_every_python_file_compiles(generate, choice):
     for path in python_files(generate(choice)):
         compile(path.read_text(), str(path), "exec")
 
 
-@pytest.mark.parametrize("choice", choice_params)
+@pytest.mark.parametrize("choice", CHOICE_PARAMS)
 def test_generated_project_is_lint_clean(generate, tmp_path, choice):
     project = generate(choice)
     for command in (("check",), ("format", "--check")):
@@ -185,7 +200,7 @@ def test_generated_project_is_lint_clean(generate, tmp_path, choice):
         assert result.returncode == 0, result.stdout + result.stderr
 
 
-@pytest.mark.parametrize("choice", choice_params)
+@pytest.mark.parametrize("choice", CHOICE_PARAMS)
 def test_env_file_holds_a_fresh_secret_key(generate, choice):
     project = generate(choice)
     env = dict(
@@ -215,19 +230,19 @@ def test_each_project_gets_its_own_secret_key(generate):
     assert len(keys) == len(CHOICES)
 
 
-@pytest.mark.parametrize("choice", choice_params)
+@pytest.mark.parametrize("choice", CHOICE_PARAMS)
 def test_generation_without_django_gives_the_same_project(generate, choice):
     """Cookiecutter alone writes the same files; only .env and the migration header differ."""
     with_django = generate(choice)
     without_django = generate(choice, "bare")
     assert files_below(without_django) == files_below(with_django)
-    for name in files_below(with_django) - {".env", "users/migrations/0001_initial.py"}:
+    for name in files_below(with_django) - {".env", INITIAL_MIGRATION}:
         assert (without_django / name).read_bytes() == (
             with_django / name
         ).read_bytes(), name
 
 
-@pytest.mark.parametrize("choice", choice_params)
+@pytest.mark.parametrize("choice", CHOICE_PARAMS)
 def test_settings_name_the_user_model(generate, choice):
     settings = (generate(choice) / "config" / "settings.py").read_text()
     expected = "auth.User" if choice == "profile" else "users.User"
@@ -243,7 +258,9 @@ def test_django_writes_the_migration_and_the_shipped_copy_serves_without_it(
         tmp_path / "template",
         ignore=shutil.ignore_patterns(".git", ".*venv*", "__pycache__", ".ruff_cache"),
     )
-    shipped = CHOICES_DIR.relative_to(TEMPLATE_DIR) / "abstract_user" / MIGRATION
+    shipped = (
+        CHOICES_DIR.relative_to(TEMPLATE_DIR) / "abstract_user" / INITIAL_MIGRATION
+    )
     marked = template / shipped
     marked.write_text("# the shipped copy\n" + marked.read_text())
     for environment, keeps_the_copy in ((BARE, True), (DJANGO_LINES["5.2"], False)):
@@ -251,7 +268,7 @@ def test_django_writes_the_migration_and_the_shipped_copy_serves_without_it(
         output_dir.mkdir()
         result = run_cookiecutter(ready(environment), output_dir, template=template)
         assert result.returncode == 0, result.stderr
-        written = (output_dir / "my_project" / MIGRATION).read_text()
+        written = (output_dir / "my_project" / INITIAL_MIGRATION).read_text()
         assert written.startswith("# the shipped copy") is keeps_the_copy
 
 

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import CHOICES, DJANGO_LINES, ready, run
+from tests.conftest import CHOICE_PARAMS, DJANGO_LINES, ready, run
 from tests.environments import Environment
 
 # Settings, URLs, an API view and the checks, copied into the project as the
@@ -28,13 +28,7 @@ APPS = Environment(
 REPLACED_BY_ALLAUTH = "not login_page and not login_goes_through_the_profile_backend"
 
 
-@pytest.mark.parametrize(
-    "choice",
-    [
-        pytest.param(choice, id=choice, marks=pytest.mark.xdist_group(f"{choice}-5.2"))
-        for choice in CHOICES
-    ],
-)
+@pytest.mark.parametrize("choice", CHOICE_PARAMS)
 def test_allauth_and_rest_framework_work_with_the_user_model(
     generate, tmp_path, choice
 ):
