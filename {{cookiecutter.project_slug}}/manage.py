@@ -15,6 +15,9 @@ def main():
             "Couldn't import Django. Is it installed and is the virtual environment "
             "active? See README.md for the setup command."
         ) from exc
+    from config.environment import import_settings_or_exit
+
+    import_settings_or_exit()
     execute_from_command_line(sys.argv)
 
 

@@ -6,53 +6,23 @@ Every value that differs between a laptop and a server comes from the environmen
 production ones, and the local .env turns on DEBUG.
 """
 
-import os
 from pathlib import Path
 
 import django
-import environ
 from django.core.exceptions import ImproperlyConfigured
+
+from config.environment import Env
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
-env = environ.Env()
+env = Env()
 env.read_env(BASE_DIR / ".env")
 
-
-def read_secret(name):
-    """Return an environment variable exactly as written."""
-    # django-environ would read a value starting with "$" as the name of another
-    # variable, and Django's own key generator uses "$".
-    try:
-        return os.environ[name]
-    except KeyError:
-        raise ImproperlyConfigured(
-            f"{name} is not set. For local development, create .env from "
-            ".env.example as README.md shows; on a server, set it in the environment."
-        ) from None
-
-
-def read_bool(name, default):
-    """Return a true/false environment variable, refusing any other value."""
-    # django-environ reads every unknown value as False, so "DEBUG=True  # local"
-    # (.env keeps everything after "=") would silently switch DEBUG off.
-    value = os.environ.get(name)
-    if value is None:
-        return default
-    word = value.strip().lower()
-    if word in {"true", "yes", "on", "1"}:
-        return True
-    if word in {"false", "no", "off", "0"}:
-        return False
-    raise ImproperlyConfigured(
-        f"{name}={value!r} is neither true nor false. Write True or False, "
-        "and put any comment on a line of its own."
-    )
-
-
-SECRET_KEY = read_secret("SECRET_KEY")
-DEBUG = read_bool("DEBUG", default=False)
-ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=[])
+DEBUG = env.bool("DEBUG", default=False)
+SECRET_KEY = env.secret_key("SECRET_KEY", strong=not DEBUG)
+ALLOWED_HOSTS = env.list(
+    "ALLOWED_HOSTS", default=[], required=not DEBUG, example="www.example.com"
+)
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
 INSTALLED_APPS = [
@@ -67,6 +37,9 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Serves collectstatic's output with long cache headers, so any WSGI or ASGI
+    # server gives a styled site without a web server in front for static files.
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -74,6 +47,9 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
+if django.VERSION >= (6, 0):
+    # Django 6.0 sends Content-Security-Policy itself (SECURE_CSP below).
+    MIDDLEWARE.append("django.middleware.csp.ContentSecurityPolicyMiddleware")
 
 ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"
@@ -96,10 +72,24 @@ TEMPLATES = [
 
 # An absolute path, so manage.py opens the same file from any working directory.
 DATABASES = {
-    "default": env.db(
+    "default": env.db_url(
         "DATABASE_URL", default=f"sqlite:///{(BASE_DIR / 'db.sqlite3').as_posix()}"
     ),
 }
+# Reusing connections saves a connect per request; the health check replaces one
+# the server closed in between.
+DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # SQLite as a single machine's production database: readers never wait for
+    # the writer (WAL), a transaction takes the write lock when it starts instead
+    # of failing with "database is locked" when it first writes (IMMEDIATE), and a
+    # writer waits its turn for up to 20 seconds.
+    DATABASES["default"]["OPTIONS"] = {
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 20,
+    }
 # Django 5.2 and 6.x default to different key types; naming one keeps the
 # migrations identical on both.
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -126,6 +116,53 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # collectstatic writes compressed copies under content-hashed names, which
+    # WhiteNoise serves with a cache lifetime of a year.
+    "staticfiles": {
+        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
+    },
+}
+
+# One event per line on stderr, where servers and containers collect output;
+# LOG_LEVEL=DEBUG shows more, WARNING less. ADMINS also get errors by mail.
+LOG_LEVEL = env.choice(
+    "LOG_LEVEL", default="INFO", choices=("DEBUG", "INFO", "WARNING", "ERROR")
+)
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "filters": {
+        "require_debug_false": {"()": "django.utils.log.RequireDebugFalse"},
+    },
+    "formatters": {
+        "events": {
+            # Tracebacks keep their lines on a developer's screen.
+            "()": "logging.Formatter" if DEBUG else "config.logs.OneLineFormatter",
+            "fmt": "%(asctime)s %(levelname)s %(name)s: %(message)s",
+        },
+    },
+    "handlers": {
+        "stderr": {"class": "logging.StreamHandler", "formatter": "events"},
+        "mail_admins": {
+            "class": "django.utils.log.AdminEmailHandler",
+            "level": "ERROR",
+            "filters": ["require_debug_false"],
+        },
+    },
+    "root": {"handlers": ["stderr"], "level": LOG_LEVEL},
+    "loggers": {
+        "django": {
+            "handlers": ["stderr", "mail_admins"],
+            "level": LOG_LEVEL,
+            "propagate": False,
+        },
+    },
+}
+ADMIN_EMAILS = env.list("ADMINS", default=[])
+# Django 6.0 takes plain addresses; 5.2 wants (name, address) pairs.
+ADMINS = ADMIN_EMAILS if django.VERSION >= (6, 0) else [(a, a) for a in ADMIN_EMAILS]
 
 # Mail is printed to the console while DEBUG is on; elsewhere EMAIL_URL names the
 # SMTP server, for instance smtp+tls://user:password@smtp.example.com:587.
@@ -157,16 +194,47 @@ else:
 
 # HTTPS everywhere once DEBUG is off; each switch can be turned off on its own,
 # for instance SECURE_SSL_REDIRECT=False behind a proxy that already redirects.
-SECURE_SSL_REDIRECT = read_bool("SECURE_SSL_REDIRECT", default=not DEBUG)
+SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=not DEBUG)
 # An hour to start with: browsers remember HSTS, so raise it (to a year, 31536000)
 # only once every subdomain is known to serve HTTPS.
 SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0 if DEBUG else 3600)
-SECURE_HSTS_INCLUDE_SUBDOMAINS = read_bool(
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool(
     "SECURE_HSTS_INCLUDE_SUBDOMAINS", default=not DEBUG
 )
-SECURE_HSTS_PRELOAD = read_bool("SECURE_HSTS_PRELOAD", default=not DEBUG)
-SESSION_COOKIE_SECURE = read_bool("SESSION_COOKIE_SECURE", default=not DEBUG)
-CSRF_COOKIE_SECURE = read_bool("CSRF_COOKIE_SECURE", default=not DEBUG)
-if read_bool("SECURE_PROXY_SSL_HEADER", default=False):
+# Browsers' preload lists only take a max-age of a year or more.
+ONE_YEAR = 365 * 24 * 60 * 60
+SECURE_HSTS_PRELOAD = env.bool(
+    "SECURE_HSTS_PRELOAD", default=SECURE_HSTS_SECONDS >= ONE_YEAR
+)
+if SECURE_HSTS_PRELOAD and SECURE_HSTS_SECONDS < ONE_YEAR:
+    raise ImproperlyConfigured(
+        f"SECURE_HSTS_PRELOAD is on while SECURE_HSTS_SECONDS is {SECURE_HSTS_SECONDS}; "
+        f"preload lists need at least {ONE_YEAR} (a year). Raise it or leave "
+        "SECURE_HSTS_PRELOAD unset."
+    )
+if not SECURE_HSTS_PRELOAD:
+    # Preloading is a commitment taken once HSTS has run for a year, not a default.
+    SILENCED_SYSTEM_CHECKS = ["security.W021"]
+SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=not DEBUG)
+CSRF_COOKIE_SECURE = env.bool("CSRF_COOKIE_SECURE", default=not DEBUG)
+if env.bool("SECURE_PROXY_SSL_HEADER", default=False):
     # Trust X-Forwarded-Proto only behind a proxy that always sets it.
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+# Pages may load scripts, styles, images and fonts from the site itself only, and
+# no other site may frame them: the admin and the site's templates need nothing
+# more. Django 6.0 sends it (the middleware above); 5.2 has no built-in support.
+# While DEBUG is on the policy only reports, so Django's debug pages, which use
+# inline styles, keep working.
+CONTENT_SECURITY_POLICY = {
+    "default-src": ["'self'"],
+    "img-src": ["'self'", "data:"],
+    "object-src": ["'none'"],
+    "base-uri": ["'none'"],
+    "form-action": ["'self'"],
+    "frame-ancestors": ["'none'"],
+}
+if DEBUG:
+    SECURE_CSP_REPORT_ONLY = CONTENT_SECURITY_POLICY
+else:
+    SECURE_CSP = CONTENT_SECURITY_POLICY

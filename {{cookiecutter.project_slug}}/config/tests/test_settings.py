@@ -1,116 +1,244 @@
-import os
+import logging
+import runpy
 import subprocess
 import sys
 from pathlib import Path
+from types import SimpleNamespace
 
+import django
 import pytest
+from django.core import checks
 from django.core.exceptions import ImproperlyConfigured
+from django.test import override_settings
 
-import config.settings
-from config.settings import read_bool, read_secret
+from config.environment import Env
+from config.logs import OneLineFormatter
 
 PROJECT_DIR = Path(__file__).resolve().parents[2]
+SETTINGS_FILE = PROJECT_DIR / "config" / "settings.py"
+STRONG_KEY = "kq3-5nVx0yq8rZ_t1Wm9cLp2Hf7sJd4Ge6Bu0Ao5Ni8Rk2Ty7Xv1Qz3Lw9Pm4Hs"
+# What a server sets at the least; the tests add or override single values.
+SERVER = {"SECRET_KEY": STRONG_KEY, "ALLOWED_HOSTS": "www.example.com"}
+# Settings that shape the app registry or open connections; they are the same in
+# development and production, so the checks run against the test run's own.
+STRUCTURAL = {"INSTALLED_APPS", "DATABASES", "LOGGING", "TEMPLATES", "STORAGES"}
 
 
-def test_secret_starting_with_dollar_is_read_verbatim(monkeypatch):
+@pytest.fixture
+def load_settings(monkeypatch):
+    """Return a function that evaluates settings.py in a given environment alone."""
+    # A server has no .env: only the given variables exist.
+    monkeypatch.setattr(Env, "read_env", lambda *args, **kwargs: None)
+
+    def load(**environment):
+        monkeypatch.setattr(Env, "ENVIRON", environment)
+        names = runpy.run_path(str(SETTINGS_FILE))
+        return SimpleNamespace(**{k: v for k, v in names.items() if k.isupper()})
+
+    return load
+
+
+def test_secret_starting_with_dollar_is_read_verbatim(load_settings):
     """A key that starts with "$" is kept, not taken for another variable's name."""
-    monkeypatch.setenv("SOME_SECRET", "$abc$def")
-    assert read_secret("SOME_SECRET") == "$abc$def"
+    key = "$" + STRONG_KEY
+    assert key == load_settings(**{**SERVER, "SECRET_KEY": key}).SECRET_KEY
 
 
-def test_missing_secret_says_where_to_set_it(monkeypatch):
-    monkeypatch.delenv("SOME_SECRET", raising=False)
-    with pytest.raises(ImproperlyConfigured, match=r"SOME_SECRET is not set\. .*\.env"):
-        read_secret("SOME_SECRET")
+def test_missing_secret_says_where_to_set_it(load_settings):
+    with pytest.raises(ImproperlyConfigured, match=r"SECRET_KEY is not set\. .*\.env"):
+        load_settings(ALLOWED_HOSTS="www.example.com")
 
 
 @pytest.mark.parametrize(
     ("value", "expected"),
     [("True", True), (" yes ", True), ("1", True), ("False", False), ("off", False)],
 )
-def test_booleans_accept_the_usual_words(monkeypatch, value, expected):
-    monkeypatch.setenv("SOME_SWITCH", value)
-    assert read_bool("SOME_SWITCH", default=not expected) is expected
+def test_booleans_accept_the_usual_words(load_settings, value, expected):
+    assert load_settings(
+        **SERVER, SESSION_COOKIE_SECURE=value
+    ).SESSION_COOKIE_SECURE is (expected)
 
 
-def test_boolean_falls_back_to_its_default(monkeypatch):
-    monkeypatch.delenv("SOME_SWITCH", raising=False)
-    assert read_bool("SOME_SWITCH", default=True) is True
+# Each value that would only fail later stops startup with a message that names
+# the variable and says what to write instead.
+BAD_VALUES = [
+    ({"SECRET_KEY": ""}, r"SECRET_KEY is empty or too short\..*token_urlsafe"),
+    ({"SECRET_KEY": "short"}, r"SECRET_KEY is empty or too short"),
+    ({"SECRET_KEY": "a" * 60}, r"SECRET_KEY is empty or too short"),
+    ({"ALLOWED_HOSTS": ""}, r"ALLOWED_HOSTS is empty.*www\.example\.com"),
+    ({"ALLOWED_HOSTS": " , "}, r"ALLOWED_HOSTS is empty"),
+    ({"DEBUG": "True  # local"}, r"DEBUG='True  # local' is neither true nor false"),
+    ({"DATABASE_URL": "garbage"}, r"DATABASE_URL does not start with a known"),
+    ({"DATABASE_URL": "mongodb://h/db"}, r"DATABASE_URL does not start with a known"),
+    ({"DATABASE_URL": "sqlite://relative.db"}, r"DATABASE_URL names a relative SQLite"),
+    ({"DATABASE_URL": "sqlite:///db.sqlite3"}, r"DATABASE_URL names a relative SQLite"),
+    ({"DATABASE_URL": "postgres://u:p@db:5432/"}, r"DATABASE_URL names no database"),
+    ({"CONN_MAX_AGE": "forever"}, r"CONN_MAX_AGE='forever' is not a whole number"),
+    ({"SECURE_HSTS_SECONDS": "abc"}, r"SECURE_HSTS_SECONDS='abc' is not a whole"),
+    ({"SECURE_HSTS_SECONDS": "-1"}, r"SECURE_HSTS_SECONDS='-1' is not a whole"),
+    (
+        {"SECURE_HSTS_PRELOAD": "True", "SECURE_HSTS_SECONDS": "3600"},
+        r"SECURE_HSTS_PRELOAD is on while SECURE_HSTS_SECONDS is 3600",
+    ),
+    ({"EMAIL_URL": "garbage"}, r"EMAIL_URL is not a mail URL"),
+    ({"EMAIL_URL": "smtp://"}, r"EMAIL_URL is not a mail URL"),
+    ({"EMAIL_URL": "smtp://mail:port/"}, r"EMAIL_URL cannot be read"),
+    ({"LOG_LEVEL": "loud"}, r"LOG_LEVEL='loud' is not one of DEBUG, INFO"),
+]
 
 
-def test_boolean_with_an_inline_comment_is_refused(monkeypatch):
-    """A comment after the value would otherwise switch DEBUG off without a word."""
-    monkeypatch.setenv("SOME_SWITCH", "True  # local only")
-    with pytest.raises(ImproperlyConfigured, match="neither true nor false"):
-        read_bool("SOME_SWITCH", default=False)
+@pytest.mark.parametrize(
+    ("values", "message"), BAD_VALUES, ids=[str(v) for v, _ in BAD_VALUES]
+)
+def test_bad_values_stop_startup_with_a_message(load_settings, values, message):
+    with pytest.raises(ImproperlyConfigured, match=message):
+        load_settings(**{**SERVER, **values})
 
 
-def run_manage(*args, cwd=PROJECT_DIR, **overrides):
-    """Run manage.py in a fresh process; an override of None unsets the variable."""
-    environment = {**os.environ, **overrides}
+def test_development_allows_what_a_server_may_not(load_settings):
+    """With DEBUG on, an empty host list and a short key are fine on a laptop."""
+    settings = load_settings(DEBUG="True", SECRET_KEY="dev", ALLOWED_HOSTS="")
+    assert settings.ALLOWED_HOSTS == []
+
+
+def test_manage_py_reports_a_bad_value_in_one_line(tmp_path):
+    """No traceback: the message alone, and a failing exit status."""
     result = subprocess.run(
-        [sys.executable, str(PROJECT_DIR / "manage.py"), *args],
-        cwd=cwd,
-        env={name: value for name, value in environment.items() if value is not None},
+        [sys.executable, str(PROJECT_DIR / "manage.py"), "check"],
+        cwd=tmp_path,
+        env={**SERVER, "DATABASE_URL": "garbage", "PATH": ""},
         capture_output=True,
         text=True,
         check=False,
     )
-    assert result.returncode == 0, result.stdout + result.stderr
-    return result.stdout
+    assert result.returncode == 1
+    assert result.stderr.startswith("Error: DATABASE_URL does not start with a known")
+    assert result.stderr.count("\n") == 1
 
 
-def test_default_database_does_not_depend_on_the_working_directory(tmp_path):
-    """manage.py opens the project's SQLite file from any folder."""
-    code = "from django.db import connection; print(connection.settings_dict['NAME'])"
-    name = run_manage(
-        "shell", "-v", "0", "-c", code, cwd=tmp_path, DATABASE_URL=None
-    ).strip()
-    if not name.endswith(".sqlite3"):
-        pytest.skip(f"the .env file chooses another database: {name}")
-    assert Path(name) == PROJECT_DIR / "db.sqlite3"
+def test_default_database_is_the_project_file_from_any_folder(load_settings):
+    """The default SQLite path is absolute, so manage.py works from any folder."""
+    database = load_settings(**SERVER).DATABASES["default"]
+    assert Path(database["NAME"]) == PROJECT_DIR / "db.sqlite3"
 
 
-def test_production_settings_keep_the_default_password_hasher():
+def test_sqlite_queues_concurrent_writers(load_settings):
+    """WAL, write lock taken at the start of a transaction, and a busy timeout."""
+    database = load_settings(**SERVER).DATABASES["default"]
+    assert database["OPTIONS"] == {
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 20,
+    }
+
+
+def test_postgres_keeps_checked_connections(load_settings):
+    """Connections persist for CONN_MAX_AGE seconds and are checked before reuse."""
+    database = load_settings(
+        **SERVER,
+        DATABASE_URL="postgres://app:s%40cret@db.internal:5432/app",
+        CONN_MAX_AGE="300",
+    ).DATABASES["default"]
+    assert database["ENGINE"] == "django.db.backends.postgresql"
+    assert (database["NAME"], database["PASSWORD"]) == ("app", "s@cret")
+    assert database["CONN_MAX_AGE"] == 300
+    assert database["CONN_HEALTH_CHECKS"] is True
+    assert "transaction_mode" not in database.get("OPTIONS", {})
+
+
+def test_production_settings_pass_the_deployment_checks(load_settings):
+    production = load_settings(**SERVER)
+    assert production.DEBUG is False
+    values = {k: v for k, v in vars(production).items() if k not in STRUCTURAL}
+    with override_settings(**values):
+        messages = checks.run_checks(include_deployment_checks=True)
+        problems = [m for m in messages if not m.is_silenced()]
+    assert problems == []
+
+
+def test_production_settings_keep_the_default_password_hasher(load_settings):
     """Only the tests swap in the fast, weak hasher."""
-    assert not hasattr(config.settings, "PASSWORD_HASHERS")
-    assert len(config.settings.AUTH_PASSWORD_VALIDATORS) == 4
+    production = load_settings(**SERVER)
+    assert not hasattr(production, "PASSWORD_HASHERS")
+    assert len(production.AUTH_PASSWORD_VALIDATORS) == 4
 
 
-def test_deploy_check_passes_with_production_environment():
-    run_manage(
-        "check",
-        "--deploy",
-        "--fail-level",
-        "WARNING",
-        DEBUG="False",
-        SECRET_KEY="kq3-5nVx0yq8rZ_t1Wm9cLp2Hf7sJd4Ge6Bu0Ao5Ni8Rk2Ty7Xv1Qz3Lw9Pm4Hs",
-        ALLOWED_HOSTS="example.com",
+@pytest.mark.parametrize(
+    ("seconds", "preload"), [("3600", False), ("31536000", True)], ids=["hour", "year"]
+)
+def test_hsts_preload_only_from_a_year(load_settings, seconds, preload):
+    """Preload lists refuse a shorter max-age, so preload waits for a year."""
+    settings = load_settings(**SERVER, SECURE_HSTS_SECONDS=seconds)
+    assert int(seconds) == settings.SECURE_HSTS_SECONDS
+    assert settings.SECURE_HSTS_PRELOAD is preload
+
+
+def test_content_security_policy_is_enforced_on_servers(load_settings):
+    """Django 6.0's middleware enforces it; with DEBUG on it only reports."""
+    production = load_settings(**SERVER)
+    development = load_settings(DEBUG="True", SECRET_KEY="dev")
+    assert production.SECURE_CSP["default-src"] == ["'self'"]
+    assert not hasattr(production, "SECURE_CSP_REPORT_ONLY")
+    assert development.SECURE_CSP_REPORT_ONLY == production.SECURE_CSP
+    assert not hasattr(development, "SECURE_CSP")
+    middleware = "django.middleware.csp.ContentSecurityPolicyMiddleware"
+    assert (middleware in production.MIDDLEWARE) is (django.VERSION >= (6, 0))
+
+
+def test_email_url_configures_the_smtp_mailer(load_settings):
+    """EMAIL_URL reaches the mail settings of each Django line."""
+    settings = load_settings(
+        **SERVER, EMAIL_URL="smtp+tls://mailer:s%40cret@smtp.example.com:587"
     )
+    if django.VERSION >= (6, 1):
+        mailer = settings.MAILERS["default"]
+        assert mailer["BACKEND"] == "django.core.mail.backends.smtp.EmailBackend"
+        options = mailer["OPTIONS"]
+        found = [
+            options[k] for k in ("host", "port", "username", "password", "use_tls")
+        ]
+    else:
+        assert settings.EMAIL_BACKEND == "django.core.mail.backends.smtp.EmailBackend"
+        found = [
+            settings.EMAIL_HOST,
+            settings.EMAIL_PORT,
+            settings.EMAIL_HOST_USER,
+            settings.EMAIL_HOST_PASSWORD,
+            settings.EMAIL_USE_TLS,
+        ]
+    assert found == ["smtp.example.com", 587, "mailer", "s@cret", True]
 
 
-def test_email_url_configures_the_smtp_mailer():
-    """EMAIL_URL reaches the mail backend on both Django lines."""
-    code = (
-        "import django; from django.core import mail; "
-        "backend = mail.mailers['default'] if django.VERSION >= (6, 1) "
-        "else mail.get_connection(); "
-        "print(type(backend).__module__, backend.host, backend.port, "
-        "backend.username, backend.password, backend.use_tls)"
-    )
-    output = run_manage(
-        "shell",
-        "-v",
-        "0",
-        "-c",
-        code,
-        EMAIL_URL="smtp+tls://mailer:s%40cret@smtp.example.com:587",
-    )
-    assert output.split() == [
-        "django.core.mail.backends.smtp",
-        "smtp.example.com",
-        "587",
-        "mailer",
-        "s@cret",
-        "True",
-    ]
+def test_admins_get_errors_by_mail(load_settings):
+    settings = load_settings(**SERVER, ADMINS="ops@example.com, dev@example.com")
+    emails = ["ops@example.com", "dev@example.com"]
+    if django.VERSION >= (6, 0):
+        assert emails == settings.ADMINS
+    else:
+        assert [email for _, email in settings.ADMINS] == emails
+
+
+def test_log_level_comes_from_the_environment(load_settings):
+    settings = load_settings(**SERVER, LOG_LEVEL="warning")
+    assert settings.LOGGING["root"]["level"] == "WARNING"
+    assert settings.LOGGING["loggers"]["django"]["level"] == "WARNING"
+
+
+def test_server_logs_hold_a_traceback_on_one_line():
+    """Log collectors split on newlines; a traceback stays one event."""
+    try:
+        raise ValueError("boom")
+    except ValueError:
+        record = logging.LogRecord(
+            "django.request",
+            logging.ERROR,
+            __file__,
+            1,
+            "Internal Server Error",
+            None,
+            sys.exc_info(),
+        )
+    line = OneLineFormatter("%(levelname)s %(name)s: %(message)s").format(record)
+    assert "\n" not in line
+    assert line.startswith("ERROR django.request: Internal Server Error\\nTraceback")
+    assert "ValueError: boom" in line

@@ -1,0 +1,172 @@
+"""
+Read the settings' environment strictly.
+
+A value that would only fail later (an empty key, a database URL Django cannot use, a
+word where a number belongs) stops the process at startup instead, with one message
+that names the variable and says how to fix it.
+"""
+
+import contextlib
+import importlib
+import os
+import sys
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import environ
+from django.core.exceptions import ImproperlyConfigured
+
+TRUE_WORDS = frozenset({"true", "yes", "on", "1"})
+FALSE_WORDS = frozenset({"false", "no", "off", "0"})
+NOT_SET = environ.Env.NOTSET
+
+
+class Env(environ.Env):
+    """django-environ's reader, with every value checked before it is used."""
+
+    def str(self, var, default=NOT_SET, multiline=False):
+        """Return the variable exactly as written."""
+        # django-environ reads a value starting with "$" as the name of another
+        # variable; Django's own key generator uses "$", so secrets are kept as is.
+        value = self.ENVIRON.get(var)
+        if value is not None:
+            return value
+        if default is NOT_SET:
+            raise ImproperlyConfigured(
+                f"{var} is not set. For local development, create .env from "
+                ".env.example as README.md shows; on a server, set it in the "
+                "environment."
+            )
+        return default
+
+    def bool(self, var, default=NOT_SET):
+        """Return a true/false variable, refusing any other word."""
+        # django-environ reads any unknown word as False, so "DEBUG=True  # local"
+        # (.env keeps everything after "=") would silently switch DEBUG off.
+        value = self.str(var, default)
+        if isinstance(value, bool):
+            return value
+        word = value.strip().lower()
+        if word in TRUE_WORDS or word in FALSE_WORDS:
+            return word in TRUE_WORDS
+        raise ImproperlyConfigured(
+            f"{var}={value!r} is neither true nor false. Write True or False, and "
+            "put any comment on a line of its own."
+        )
+
+    def int(self, var, default=NOT_SET, minimum=0, maximum=None):
+        """Return a whole number within the given bounds."""
+        value = self.str(var, default)
+        try:
+            number = value if isinstance(value, int) else int(value.strip())
+        except ValueError:
+            number = None
+        if number is None or number < minimum or (maximum and number > maximum):
+            bounds = (
+                f"from {minimum} to {maximum}" if maximum else f"of {minimum} or more"
+            )
+            raise ImproperlyConfigured(
+                f"{var}={value!r} is not a whole number {bounds}. Write digits only, "
+                f"such as {default if isinstance(default, int) else minimum}."
+            )
+        return number
+
+    def list(self, var, default=NOT_SET, *, required=False, example="a,b"):
+        """Return a comma-separated list; when required, an empty one is refused."""
+        value = self.str(var, default)
+        items = value if isinstance(value, list) else value.split(",")
+        items = [item.strip() for item in items if item.strip()]
+        if required and not items:
+            raise ImproperlyConfigured(
+                f"{var} is empty, and a server needs it while DEBUG is off. "
+                f"Give a comma-separated list, such as {example}."
+            )
+        return items
+
+    def choice(self, var, default=NOT_SET, *, choices):
+        """Return one of the given words, in any letter case."""
+        value = self.str(var, default)
+        if value.strip().upper() not in choices:
+            raise ImproperlyConfigured(
+                f"{var}={value!r} is not one of {', '.join(choices)}. Write one of them."
+            )
+        return value.strip().upper()
+
+    def secret_key(self, var, *, strong):
+        """Return a signing key; a server's must be long and varied."""
+        value = self.str(var)
+        # The thresholds of Django's own deployment check (security.W009).
+        if not value.strip() or (strong and (len(value) < 50 or len(set(value)) < 5)):
+            raise ImproperlyConfigured(
+                f"{var} is empty or too short. A server needs at least 50 varied "
+                "characters; make one with: python -c 'import secrets; "
+                "print(secrets.token_urlsafe(50))'"
+            )
+        return value
+
+    def db_url(self, var="DATABASE_URL", default=NOT_SET, **options):
+        """Return a DATABASES entry, refusing URLs Django would misread."""
+        url = self.str(var, default)
+        scheme = urlsplit(url).scheme if "://" in url else ""
+        if scheme not in self.DB_SCHEMES:
+            raise ImproperlyConfigured(
+                f"{var} does not start with a known database scheme (it starts with "
+                f"{scheme or url[:12]!r}). Write, for instance, "
+                "postgres://USER:PASSWORD@HOST:5432/NAME or "
+                "sqlite:////absolute/path/db.sqlite3."
+            )
+        if scheme in {"sqlite", "spatialite"} and url != f"{scheme}://:memory:":
+            # sqlite://name.db (two slashes) would silently open an in-memory
+            # database, and sqlite:///name.db a file in the current folder.
+            path = urlsplit(url).path
+            if urlsplit(url).netloc or not Path(path[1:]).is_absolute():
+                raise ImproperlyConfigured(
+                    f"{var} names a relative SQLite path, which would depend on the "
+                    "folder the command runs from. Write an absolute one with four "
+                    "slashes: sqlite:////absolute/path/db.sqlite3."
+                )
+        config = {**self.db_url_config(url), **options}
+        if not config.get("NAME"):
+            raise ImproperlyConfigured(
+                f"{var} names no database. End it with the database name, such as "
+                f"{scheme}://USER:PASSWORD@HOST:5432/NAME."
+            )
+        return config
+
+    def email_url(self, var="EMAIL_URL", default=NOT_SET, backend=None):
+        """Return the mail settings of a URL such as smtp+tls://user:pw@host:587."""
+        url = self.str(var, default)
+        parts = urlsplit(url)
+        if parts.scheme not in self.EMAIL_SCHEMES or (
+            parts.scheme.startswith("smtp") and not parts.hostname
+        ):
+            raise ImproperlyConfigured(
+                f"{var} is not a mail URL. Write, for instance, "
+                "smtp+tls://USER:PASSWORD@smtp.example.com:587, or consolemail:// "
+                "to print mail."
+            )
+        try:
+            return self.email_url_config(url)
+        except ValueError as error:
+            raise ImproperlyConfigured(f"{var} cannot be read: {error}.") from None
+
+    db = db_url
+    email = email_url
+
+
+@contextlib.contextmanager
+def exit_on_bad_environment():
+    """End the process with the one-line message of a bad environment value."""
+    # Tracebacks are for bugs; a wrong value in the environment deserves a sentence.
+    try:
+        yield
+    except ImproperlyConfigured as error:
+        sys.exit(f"Error: {error}")
+
+
+def import_settings_or_exit():
+    """Import the settings, or end the process with their one-line message."""
+    with exit_on_bad_environment():
+        importlib.import_module(
+            os.environ.get("DJANGO_SETTINGS_MODULE", "config.settings")
+        )
