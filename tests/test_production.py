@@ -1,6 +1,7 @@
 """Each generated project deployed as its README says: gunicorn, DEBUG off, HTTPS proxy."""
 
 import http.client
+import os
 import re
 import shutil
 import socket
@@ -19,6 +20,7 @@ from tests.conftest import (
 from tests.test_matrix import STRONG_SECRET_KEY, combination_params
 
 ONE_YEAR = 365 * 24 * 60 * 60
+DEPLOY_BLOCK = re.compile(r"<!-- deploy -->\n```bash\n(.*?)```", re.DOTALL)
 
 
 def free_port():
@@ -124,9 +126,16 @@ def test_project_serves_a_styled_site_and_logs_its_errors(
     else:
         database_url = f"sqlite:///{(tmp_path / 'site.sqlite3').as_posix()}"
     environment = server_environment(DATABASE_URL=database_url)
-    manage(line, project, environment, "check", "--deploy", "--fail-level", "WARNING")
-    manage(line, project, environment, "migrate", "--no-input")
-    manage(line, project, environment, "collectstatic", "--no-input")
+    # The README's deploy block as written, its last line started as a server.
+    *steps, start = DEPLOY_BLOCK.search((project / "README.md").read_text())[1].split(
+        "\n"
+    )[:-1]
+    assert start == "gunicorn"
+    bin_dir = DJANGO_LINES[line].python.parent
+    path = os.pathsep.join((str(bin_dir), os.environ["PATH"]))
+    result = run(("bash", "-euc", "\n".join(steps)), project, PATH=path, **environment)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert (project / "staticfiles" / "staticfiles.json").is_file()
     # Without its table, every request that reads a session fails: a real 500.
     manage(line, project, environment, "migrate", "sessions", "zero", "--no-input")
 

@@ -3,17 +3,20 @@
 import json
 import os
 import re
+import shlex
 import shutil
 import sys
 from pathlib import Path
+from urllib.parse import urlsplit
 
+import psycopg
 import pytest
+from psycopg import sql
 
 from tests.conftest import (
     CHOICE_PARAMS,
     DJANGO_LINES,
     INITIAL_MIGRATION,
-    fresh_postgres_database,
     ready,
     run,
     run_cookiecutter,
@@ -21,6 +24,9 @@ from tests.conftest import (
 from tests.environments import BARE, TEMPLATE_DIR, find_python
 
 RUNNABLE_BLOCK = re.compile(r"<!-- runnable -->\n```bash\n(.*?)```", re.DOTALL)
+POSTGRES_SETUP_BLOCK = re.compile(
+    r"<!-- postgres-setup -->\n```bash\n(.*?)```", re.DOTALL
+)
 
 
 def tree(project):
@@ -38,6 +44,39 @@ def tree(project):
     return files
 
 
+def postgres_setup(readme, server_url, name):
+    """The README's role and database commands, run against the test server.
+
+    They run as written but for two things: psql and createdb reach the test server
+    as its superuser through PG* variables instead of sudo, and the names get a
+    suffix so that each test has its own role and database.
+    """
+    block = POSTGRES_SETUP_BLOCK.search(readme)[1]
+    assert block.count("sudo -u postgres ") == 2
+    commands = block.replace("sudo -u postgres ", "").replace("my_project", name)
+    server = urlsplit(server_url)
+    administrator = {
+        "PGHOST": server.hostname,
+        "PGPORT": str(server.port),
+        "PGUSER": server.username,
+    }
+    with psycopg.connect(server_url, autocommit=True) as connection:
+        for database in (f"test_{name}", name):
+            connection.execute(
+                sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(
+                    sql.Identifier(database)
+                )
+            )
+        connection.execute(
+            sql.SQL("DROP ROLE IF EXISTS {}").format(sql.Identifier(name))
+        )
+    return (
+        administrator,
+        commands,
+        (f"postgres://{name}:change-me@{server.hostname}:{server.port}/{name}"),
+    )
+
+
 @pytest.mark.parametrize("choice", CHOICE_PARAMS)
 def test_readme_commands_work_as_written(
     generate, tmp_path, request, record_property, choice
@@ -49,15 +88,22 @@ def test_readme_commands_work_as_written(
     project = shutil.copytree(
         generate(choice), tmp_path / "project", ignore=shutil.ignore_patterns(".env")
     )
+    readme = (project / "README.md").read_text()
     server = request.getfixturevalue("postgres_url")
-    database_url = fresh_postgres_database(server, f"template_readme_{choice}")
+    # A role without superuser rights, as the README creates it.
+    administrator, create_role, database_url = postgres_setup(
+        readme, server, f"my_project_{choice}"
+    )
     steps = ["set -eu"]
-    for block in RUNNABLE_BLOCK.findall((project / "README.md").read_text()):
+    for block in RUNNABLE_BLOCK.findall(readme):
         if "postgres" in block:
-            # What the README asks a person to do first, in words.
+            steps.append(
+                f"env {shlex.join(f'{k}={v}' for k, v in administrator.items())} bash -c {shlex.quote(create_role)}"
+            )
+            # What the README asks a person to do next, in words.
             steps.append(f"echo 'DATABASE_URL={database_url}' >> .env")
         steps.append(block)
-    assert len(steps) >= 5, "the README lost its runnable blocks"
+    assert len(steps) >= 8, "the README lost its runnable blocks"
     # Give the README's "python3" the interpreter of the supported line.
     bin_dir = tmp_path / "bin"
     bin_dir.mkdir()
@@ -68,6 +114,7 @@ def test_readme_commands_work_as_written(
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
     secret_key = re.search(r"^SECRET_KEY=(.+)$", (project / ".env").read_text(), re.M)
     assert len(secret_key[1]) >= 50
+    assert (project / ".git" / "hooks" / "pre-commit").is_file()
 
 
 @pytest.mark.parametrize("choice", CHOICE_PARAMS)
