@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.utils.translation import gettext_lazy as _
 
 from users.models import Profile
 
@@ -34,6 +35,6 @@ class UserAdmin(BaseUserAdmin):
             return ()
         return super().get_inlines(request, obj)
 
-    @admin.display(description="phone number", ordering="profile__phone_number")
+    @admin.display(description=_("phone number"), ordering="profile__phone_number")
     def phone_number(self, user):
         return user.profile.phone_number

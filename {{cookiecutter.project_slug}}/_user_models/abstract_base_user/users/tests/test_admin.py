@@ -125,3 +125,21 @@ def test_password_change_page_opens(admin_client):
     user = User.objects.create_user("eve@example.com", PASSWORD)
     url = reverse("admin:auth_user_password_change", args=[user.pk])
     assert admin_client.get(url).status_code == 200
+
+
+def test_change_page_uses_djangos_translations(admin_client, settings):
+    """In a French project the sections and labels are in French, as Django's are."""
+    settings.LANGUAGE_CODE = "fr"
+    user = User.objects.create_user("fanny@example.com")
+    response = admin_client.get(reverse("admin:users_user_change", args=[user.pk]))
+    content = response.content.decode()
+    for french in (
+        "Informations personnelles",
+        "Permissions",
+        "Dates importantes",
+        "Adresse électronique",
+        "Statut équipe",
+        "Actif",
+        "Modification de utilisateur",
+    ):
+        assert french in content

@@ -71,3 +71,13 @@ def test_change_page_edits_the_extra_fields(admin_client):
     user.refresh_from_db()
     assert user.phone_number == "+81 3 1234 5678"
     assert user.check_password(PASSWORD)
+
+
+def test_change_page_uses_djangos_translations(admin_client, settings):
+    """In a French project the sections are in French, as Django's are."""
+    settings.LANGUAGE_CODE = "fr"
+    user = User.objects.create_user("ivan")
+    response = admin_client.get(reverse("admin:users_user_change", args=[user.pk]))
+    content = response.content.decode()
+    for french in ("Informations personnelles", "Permissions", "Dates importantes"):
+        assert french in content

@@ -3,7 +3,9 @@ from django.contrib.auth.models import User
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils.functional import Promise
 
+from users.admin import UserAdmin
 from users.models import Profile
 
 PASSWORD = "correct horse battery staple"
@@ -131,3 +133,15 @@ def test_deleting_a_user_in_the_admin_deletes_its_profile(admin_client):
     assert response.status_code == 302
     assert not User.objects.filter(username="judy").exists()
     assert not Profile.objects.filter(user_id=user.pk).exists()
+
+
+def test_profile_labels_are_marked_for_translation():
+    """The profile's names and labels are lazy, so a project's translations apply."""
+    labels = [
+        Profile._meta.verbose_name,
+        Profile._meta.verbose_name_plural,
+        Profile._meta.get_field("date_of_birth").verbose_name,
+        Profile._meta.get_field("phone_number").verbose_name,
+        UserAdmin.phone_number.short_description,
+    ]
+    assert all(isinstance(label, Promise) for label in labels)
