@@ -124,6 +124,21 @@ def test_change_page_gives_a_user_without_profile_one(admin_client):
     assert Profile.objects.get(user=user).phone_number == "+1 0199"
 
 
+def test_change_page_saves_a_profile_that_appeared_after_it_loaded(admin_client):
+    """A profile created while the page was open is updated, not refused as a duplicate."""
+    User.objects.bulk_create([User(username="kate")])
+    user = User.objects.get(username="kate")
+    url = reverse("admin:auth_user_change", args=[user.pk])
+    data = change_data(user, id="", phone_number="+1 0123")
+    # Meanwhile another request reads user.profile, which creates it.
+    assert User.objects.get(pk=user.pk).profile.pk is not None
+    response = admin_client.post(url, data)
+    assert response.status_code == 302, response.context["inline_admin_formsets"][
+        0
+    ].formset.errors
+    assert Profile.objects.get(user=user).phone_number == "+1 0123"
+
+
 def test_deleting_a_user_in_the_admin_deletes_its_profile(admin_client):
     """The delete confirmation removes the user and, by cascade, its profile."""
     user = User.objects.create_user("judy")

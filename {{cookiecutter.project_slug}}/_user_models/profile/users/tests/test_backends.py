@@ -6,6 +6,7 @@ from django.test import AsyncClient
 from django.urls import path
 
 from users.backends import ProfileBackend
+from users.models import Profile
 
 PASSWORD = "correct horse battery staple"
 
@@ -58,6 +59,19 @@ def test_aget_user_loads_the_profile_in_the_same_query(user):
     assert loaded == user
     assert "profile" in loaded._state.fields_cache
     assert loaded.profile.phone_number == "+1 555 0100"
+
+
+def test_aget_user_gives_a_user_without_profile_one():
+    """In async code the loaded user's profile can be read even if it was missing."""
+    User.objects.bulk_create([User(username="bob")])
+    user_id = User.objects.get(username="bob").pk
+
+    async def read_phone_number():
+        user = await ProfileBackend().aget_user(user_id)
+        return user.profile.phone_number
+
+    assert async_to_sync(read_phone_number)() == ""
+    assert Profile.objects.filter(user_id=user_id).count() == 1
 
 
 @pytest.mark.parametrize("load", [get_user, aget_user], ids=["sync", "async"])
