@@ -1,6 +1,6 @@
 import pytest
 from asgiref.sync import async_to_sync
-from django.contrib.auth.models import User
+from django.contrib.auth import get_user_model
 from django.http import HttpResponse
 from django.test import AsyncClient
 from django.urls import path
@@ -8,7 +8,7 @@ from django.urls import path
 from users.backends import ProfileBackend
 from users.models import Profile
 
-PASSWORD = "correct horse battery staple"
+User = get_user_model()
 
 
 def phone_number(request):
@@ -31,8 +31,8 @@ pytestmark = [pytest.mark.django_db, pytest.mark.urls(__name__)]
 
 
 @pytest.fixture
-def user():
-    user = User.objects.create_user("alice", password=PASSWORD)
+def user(user):
+    """The shared user, with a phone number on its profile."""
     user.profile.phone_number = "+1 555 0100"
     user.profile.save()
     return user
@@ -83,9 +83,9 @@ def test_inactive_or_unknown_users_are_not_loaded(user, load):
     assert load(user.pk) is None
 
 
-def test_login_goes_through_the_profile_backend(user, client):
+def test_login_goes_through_the_profile_backend(user, client, password):
     """The session remembers ProfileBackend, so it is the one that loads the user."""
-    assert client.login(username="alice", password=PASSWORD)
+    assert client.login(username=user.username, password=password)
     assert client.session["_auth_user_backend"] == "users.backends.ProfileBackend"
 
 

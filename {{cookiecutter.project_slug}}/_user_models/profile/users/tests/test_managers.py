@@ -2,37 +2,38 @@ from datetime import date
 
 import pytest
 from asgiref.sync import async_to_sync
-from django.contrib.auth import authenticate
-from django.contrib.auth.models import User
+from django.contrib.auth import authenticate, get_user_model
 from django.core.exceptions import SynchronousOnlyOperation
 from django.db import IntegrityError, connection
 from django.test.utils import CaptureQueriesContext
 
 from users.models import Profile
 
-PASSWORD = "correct horse battery staple"
+User = get_user_model()
 
 pytestmark = pytest.mark.django_db
 
 
-def new_profiles(*usernames):
-    """Unsaved profiles, each holding an unsaved user with a password."""
+def new_profiles(*usernames, password=None):
+    """Unsaved profiles, each holding an unsaved user with this password, if any."""
     profiles = []
     for username in usernames:
         user = User(username=username, email=f"{username}@example.com")
-        user.set_password(PASSWORD)
+        user.set_password(password)
         profiles.append(Profile(user=user, phone_number=f"+1 555 {username}"))
     return profiles
 
 
-def test_bulk_create_with_users_saves_users_and_profiles():
+def test_bulk_create_with_users_saves_users_and_profiles(password):
     """Each user is saved with its profile's data, and can log in."""
-    profiles = Profile.objects.bulk_create_with_users(new_profiles("ivan", "judy"))
+    profiles = Profile.objects.bulk_create_with_users(
+        new_profiles("ivan", "judy", password=password)
+    )
     assert [profile.pk is not None for profile in profiles] == [True, True]
     judy = User.objects.get(username="judy")
     assert judy.profile.phone_number == "+1 555 judy"
     assert judy.profile.date_of_birth is None
-    assert authenticate(username="judy", password=PASSWORD) == judy
+    assert authenticate(username="judy", password=password) == judy
     assert Profile.objects.count() == User.objects.count() == 2
 
 
