@@ -12,10 +12,10 @@ class ProfileManager(models.Manager):
 
     async def aget_for_user(self, user):
         """
-        Return the user's profile, creating it if it is missing.
+        Return the user's profile: the loaded one, else read, else created.
 
         This is user.profile for async code, where reading an attribute cannot
-        run the query that creates a missing profile.
+        run a query.
         """
         field = self.model._meta.get_field("user")
         profile = field.remote_field.get_cached_value(user, default=None)
