@@ -1,16 +1,7 @@
 import pytest
 from django.urls import reverse
 
-PASSWORD = "correct horse battery staple"
-
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def member(django_user_model, django_username_field):
-    return django_user_model.objects.create_user(
-        **{django_username_field: "member@example.com", "password": PASSWORD}
-    )
 
 
 def test_home_page_offers_to_log_in(client):
@@ -19,28 +10,28 @@ def test_home_page_offers_to_log_in(client):
     assert reverse("login") in response.content.decode()
 
 
-def test_login_page_logs_in_and_returns_home(client, member):
+def test_login_page_logs_in_and_returns_home(client, user, password):
     assert client.get(reverse("login")).status_code == 200
     response = client.post(
-        reverse("login"), {"username": "member@example.com", "password": PASSWORD}
+        reverse("login"), {"username": user.get_username(), "password": password}
     )
     assert response.status_code == 302
     assert response.url == reverse("home")
     response = client.get(reverse("home"))
-    assert "member@example.com" in response.content.decode()
+    assert user.get_username() in response.content.decode()
 
 
-def test_wrong_password_is_refused_on_the_login_page(client, member):
+def test_wrong_password_is_refused_on_the_login_page(client, user):
     response = client.post(
-        reverse("login"), {"username": "member@example.com", "password": "wrong"}
+        reverse("login"), {"username": user.get_username(), "password": "wrong"}
     )
     assert response.status_code == 200
     assert response.context["form"].errors
     assert "_auth_user_id" not in client.session
 
 
-def test_logout_returns_home(client, member):
-    client.force_login(member)
+def test_logout_returns_home(client, user):
+    client.force_login(user)
     response = client.post(reverse("logout"))
     assert response.status_code == 302
     assert response.url == reverse("home")

@@ -1,5 +1,6 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.utils.translation import gettext_lazy as _
 
 from users.forms import AdminUserCreationForm, UserChangeForm
 from users.models import User
@@ -13,9 +14,9 @@ class UserAdmin(BaseUserAdmin):
     # user does not have; every option that lists fields is replaced.
     fieldsets = (
         (None, {"fields": ("email", "password")}),
-        ("Personal details", {"fields": ("date_of_birth", "phone_number")}),
+        (_("Personal info"), {"fields": ("date_of_birth", "phone_number")}),
         (
-            "Permissions",
+            _("Permissions"),
             {
                 "fields": (
                     "is_active",
@@ -26,7 +27,7 @@ class UserAdmin(BaseUserAdmin):
                 ),
             },
         ),
-        ("Important dates", {"fields": ("last_login", "date_joined")}),
+        (_("Important dates"), {"fields": ("last_login", "date_joined")}),
     )
     add_fieldsets = (
         (
@@ -38,7 +39,7 @@ class UserAdmin(BaseUserAdmin):
                 "fields": ("email", "usable_password", "password1", "password2"),
             },
         ),
-        ("Personal details", {"fields": ("date_of_birth", "phone_number")}),
+        (_("Personal info"), {"fields": ("date_of_birth", "phone_number")}),
     )
     list_display = ("email", "phone_number", "is_staff", "is_active")
     search_fields = ("email", "phone_number")

@@ -3,10 +3,11 @@ from django.contrib.auth.models import PermissionsMixin
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from users.managers import UserManager
 
-EMAIL_TAKEN = "A user with that email address already exists."
+EMAIL_TAKEN = _("A user with that email address already exists.")
 
 
 class User(AbstractBaseUser, PermissionsMixin):
@@ -18,24 +19,24 @@ class User(AbstractBaseUser, PermissionsMixin):
     """
 
     email = models.EmailField(
-        "email address", unique=True, error_messages={"unique": EMAIL_TAKEN}
+        _("email address"), unique=True, error_messages={"unique": EMAIL_TAKEN}
     )
     is_staff = models.BooleanField(
-        "staff status",
+        _("staff status"),
         default=False,
-        help_text="Designates whether the user can log into this admin site.",
+        help_text=_("Designates whether the user can log into this admin site."),
     )
     is_active = models.BooleanField(
-        "active",
+        _("active"),
         default=True,
-        help_text=(
+        help_text=_(
             "Designates whether this user should be treated as active. "
             "Unselect this instead of deleting accounts."
         ),
     )
-    date_joined = models.DateTimeField("date joined", default=timezone.now)
-    date_of_birth = models.DateField("date of birth", null=True, blank=True)
-    phone_number = models.CharField("phone number", max_length=32, blank=True)
+    date_joined = models.DateTimeField(_("date joined"), default=timezone.now)
+    date_of_birth = models.DateField(_("date of birth"), null=True, blank=True)
+    phone_number = models.CharField(_("phone number"), max_length=32, blank=True)
 
     objects = UserManager()
 
@@ -45,6 +46,8 @@ class User(AbstractBaseUser, PermissionsMixin):
     REQUIRED_FIELDS = []
 
     class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
         constraints = [
             # unique=True is what Django's checks and createsuperuser require of a
             # USERNAME_FIELD; this constraint also holds against rows written by

@@ -1,5 +1,6 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.utils.translation import gettext_lazy as _
 
 from users.forms import AdminUserCreationForm, UserChangeForm
 from users.models import User
@@ -13,7 +14,7 @@ class UserAdmin(BaseUserAdmin):
     fieldsets = (
         BaseUserAdmin.fieldsets[0],
         (
-            "Personal info",
+            _("Personal info"),
             {
                 "fields": (
                     "first_name",
@@ -28,7 +29,7 @@ class UserAdmin(BaseUserAdmin):
     )
     add_fieldsets = (
         *BaseUserAdmin.add_fieldsets,
-        ("Personal info", {"fields": ("email", "date_of_birth", "phone_number")}),
+        (_("Personal info"), {"fields": ("email", "date_of_birth", "phone_number")}),
     )
     list_display = (*BaseUserAdmin.list_display, "phone_number")
     search_fields = (*BaseUserAdmin.search_fields, "phone_number")

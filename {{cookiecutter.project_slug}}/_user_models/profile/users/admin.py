@@ -1,15 +1,29 @@
 from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.forms.models import BaseInlineFormSet
+from django.utils.translation import gettext_lazy as _
 
 from users.models import Profile
 
 User = get_user_model()
 
 
+class ProfileInlineFormSet(BaseInlineFormSet):
+    def get_form_kwargs(self, index):
+        kwargs = super().get_form_kwargs(index)
+        # A page opened for a user without a profile sends a form for a new one.
+        # If the profile was created meanwhile (any read of user.profile creates
+        # it), that form edits it instead of failing as a second profile.
+        if self.is_bound and index is not None and index >= self.initial_form_count():
+            kwargs["instance"] = self.get_queryset().first()
+        return kwargs
+
+
 class ProfileInline(admin.StackedInline):
     model = Profile
     fk_name = "user"
+    formset = ProfileInlineFormSet
     can_delete = False
 
 
@@ -34,6 +48,6 @@ class UserAdmin(BaseUserAdmin):
             return ()
         return super().get_inlines(request, obj)
 
-    @admin.display(description="phone number", ordering="profile__phone_number")
+    @admin.display(description=_("phone number"), ordering="profile__phone_number")
     def phone_number(self, user):
         return user.profile.phone_number

@@ -1,6 +1,8 @@
 from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
 
+from users.models import Profile
+
 UserModel = get_user_model()
 
 
@@ -10,7 +12,8 @@ class ProfileBackend(ModelBackend):
 
     The join saves the query that reading request.user.profile would otherwise
     cost on every request. Both get_user() and aget_user() are overridden:
-    request.user uses the first, request.auser() the second.
+    request.user uses the first, request.auser() the second, which also creates
+    a missing profile, since async code cannot let user.profile do it.
     """
 
     def get_user(self, user_id):
@@ -27,4 +30,9 @@ class ProfileBackend(ModelBackend):
             )
         except UserModel.DoesNotExist:
             return None
-        return user if self.user_can_authenticate(user) else None
+        if not self.user_can_authenticate(user):
+            return None
+        # The join finds no profile for a user saved without post_save; creating
+        # it here keeps user.profile a plain read, which is all async code can do.
+        await Profile.objects.aget_for_user(user)
+        return user

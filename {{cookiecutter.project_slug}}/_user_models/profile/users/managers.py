@@ -10,6 +10,24 @@ class ProfileManager(models.Manager):
     def _write_db(self):
         return self._db or router.db_for_write(self.model)
 
+    async def aget_for_user(self, user):
+        """
+        Return the user's profile: the loaded one, else read, else created.
+
+        This is user.profile for async code, where reading an attribute cannot
+        run a query.
+        """
+        field = self.model._meta.get_field("user")
+        profile = field.remote_field.get_cached_value(user, default=None)
+        if profile is None:
+            manager = self.db_manager(hints={"instance": user})
+            profile, _ = await manager.aget_or_create(user=user)
+            # Cached both ways, as user.profile would: then user.profile and
+            # profile.user are plain reads, which async code may do.
+            field.remote_field.set_cached_value(user, profile)
+            field.set_cached_value(profile, user)
+        return profile
+
     def create_missing(self):
         """Create a profile for every user who has none; return how many."""
         using = self._write_db()

@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from users.fields import AutoCreateOneToOneField
 from users.managers import ProfileManager
@@ -18,10 +19,14 @@ class Profile(models.Model):
     user = AutoCreateOneToOneField(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="profile"
     )
-    date_of_birth = models.DateField("date of birth", null=True, blank=True)
-    phone_number = models.CharField("phone number", max_length=32, blank=True)
+    date_of_birth = models.DateField(_("date of birth"), null=True, blank=True)
+    phone_number = models.CharField(_("phone number"), max_length=32, blank=True)
 
     objects = ProfileManager()
+
+    class Meta:
+        verbose_name = _("profile")
+        verbose_name_plural = _("profiles")
 
     def __str__(self):
         return str(self.user)

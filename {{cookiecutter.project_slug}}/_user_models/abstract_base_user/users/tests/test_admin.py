@@ -5,17 +5,18 @@ from django.urls import reverse
 
 from users.models import User
 
-PASSWORD = "correct horse battery staple"
 EMAIL_TAKEN = "A user with that email address already exists."
 
 pytestmark = pytest.mark.django_db
 
 
 def test_admin_checks_pass():
+    """No admin option names a field this user does not have, such as username."""
     assert admin.site.check(None) == []
 
 
 def test_changelist_lists_and_searches_users(admin_client):
+    """The user list shows each user and finds one by email, in any case, or phone."""
     User.objects.create_user("victor@example.com", phone_number="+33 1 23 45 67 89")
     url = reverse("admin:users_user_changelist")
     response = admin_client.get(url)
@@ -29,6 +30,7 @@ def test_changelist_lists_and_searches_users(admin_client):
 
 
 def test_add_page_asks_for_email_and_keeps_the_unusable_password_option(admin_client):
+    """The add page asks for the email, not a username, and the extra fields."""
     response = admin_client.get(reverse("admin:users_user_add"))
     assert response.status_code == 200
     content = response.content.decode()
@@ -38,14 +40,15 @@ def test_add_page_asks_for_email_and_keeps_the_unusable_password_option(admin_cl
     assert 'name="username"' not in content
 
 
-def test_add_creates_a_user_who_can_log_in(admin_client, client):
+def test_add_creates_a_user_who_can_log_in(admin_client, client, password):
+    """A user added in the admin is stored in the one spelling and logs in."""
     response = admin_client.post(
         reverse("admin:users_user_add"),
         {
             "email": "Wendy@Example.com",
             "usable_password": "true",
-            "password1": PASSWORD,
-            "password2": PASSWORD,
+            "password1": password,
+            "password2": password,
             "date_of_birth": "1985-12-09",
             "phone_number": "+49 30 123456",
         },
@@ -53,10 +56,11 @@ def test_add_creates_a_user_who_can_log_in(admin_client, client):
     assert response.status_code == 302
     user = User.objects.get(email="wendy@example.com")
     assert user.phone_number == "+49 30 123456"
-    assert client.login(username="WENDY@example.com", password=PASSWORD)
+    assert client.login(username="WENDY@example.com", password=password)
 
 
 def test_add_can_create_a_user_without_a_usable_password(admin_client):
+    """A user added with password-based authentication disabled has no usable password."""
     response = admin_client.post(
         reverse("admin:users_user_add"),
         {"email": "xena@example.com", "usable_password": "false"},
@@ -78,6 +82,7 @@ def test_add_refuses_an_email_differing_only_in_case(admin_client):
 
 
 def change_data(user, **overrides):
+    """The change form as a browser sends it, with these fields changed."""
     return {
         "email": user.email,
         "date_of_birth": "2000-01-01",
@@ -89,8 +94,8 @@ def change_data(user, **overrides):
     }
 
 
-def test_change_page_edits_the_user_and_hides_the_hash(admin_client):
-    user = User.objects.create_user("zoe@example.com", PASSWORD)
+def test_change_page_edits_the_user_and_hides_the_hash(admin_client, user, password):
+    """The change page edits the extra fields, never showing or changing the hash."""
     url = reverse("admin:users_user_change", args=[user.pk])
     response = admin_client.get(url)
     assert response.status_code == 200
@@ -99,29 +104,46 @@ def test_change_page_edits_the_user_and_hides_the_hash(admin_client):
     assert response.status_code == 302, response.context["adminform"].form.errors
     user.refresh_from_db()
     assert user.phone_number == "+81 3 1234 5678"
-    assert user.check_password(PASSWORD)
+    assert user.check_password(password)
 
 
-def test_change_page_refuses_another_users_email_in_another_case(admin_client):
+def test_change_page_refuses_another_users_email_in_another_case(admin_client, user):
+    """Changing an email to another user's, in another case, is a form error."""
     User.objects.create_user("abel@example.com")
-    user = User.objects.create_user("beth@example.com")
     url = reverse("admin:users_user_change", args=[user.pk])
     response = admin_client.post(url, change_data(user, email="Abel@Example.com"))
     assert response.status_code == 200
     assert response.context["adminform"].form.errors == {"email": [EMAIL_TAKEN]}
 
 
-def test_view_only_staff_does_not_see_the_hash(client):
-    target = User.objects.create_user("cleo@example.com", PASSWORD)
+def test_view_only_staff_does_not_see_the_hash(client, user):
+    """Staff allowed only to view users see the change page without the hash."""
     staff = User.objects.create_user("dan@example.com", is_staff=True)
     staff.user_permissions.add(Permission.objects.get(codename="view_user"))
     client.force_login(staff)
-    response = client.get(reverse("admin:users_user_change", args=[target.pk]))
+    response = client.get(reverse("admin:users_user_change", args=[user.pk]))
     assert response.status_code == 200
-    assert target.password not in response.content.decode()
+    assert user.password not in response.content.decode()
 
 
-def test_password_change_page_opens(admin_client):
-    user = User.objects.create_user("eve@example.com", PASSWORD)
+def test_password_change_page_opens(admin_client, user):
+    """The admin's set-password page works for this user model."""
     url = reverse("admin:auth_user_password_change", args=[user.pk])
     assert admin_client.get(url).status_code == 200
+
+
+def test_change_page_uses_djangos_translations(admin_client, settings, user):
+    """In a French project the sections and labels are in French, as Django's are."""
+    settings.LANGUAGE_CODE = "fr"
+    response = admin_client.get(reverse("admin:users_user_change", args=[user.pk]))
+    content = response.content.decode()
+    for french in (
+        "Informations personnelles",
+        "Permissions",
+        "Dates importantes",
+        "Adresse électronique",
+        "Statut équipe",
+        "Actif",
+        "Modification de utilisateur",
+    ):
+        assert french in content

@@ -1,12 +1,14 @@
 import pytest
-from django.contrib.auth.models import User
+from django.contrib.auth import get_user_model
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils.functional import Promise
 
+from users.admin import UserAdmin
 from users.models import Profile
 
-PASSWORD = "correct horse battery staple"
+User = get_user_model()
 
 pytestmark = pytest.mark.django_db
 
@@ -59,22 +61,24 @@ def test_add_page_has_no_profile_inline(admin_client):
     assert "profile-TOTAL_FORMS" not in response.content.decode()
 
 
-def test_add_creates_a_user_who_can_log_in_with_one_profile(admin_client, client):
+def test_add_creates_a_user_who_can_log_in_with_one_profile(
+    admin_client, client, password
+):
     """Adding a user in the admin gives it exactly one profile."""
     response = admin_client.post(
         reverse("admin:auth_user_add"),
         {
             "username": "grace",
             "usable_password": "true",
-            "password1": PASSWORD,
-            "password2": PASSWORD,
+            "password1": password,
+            "password2": password,
         },
     )
     assert response.status_code == 302
     user = User.objects.get(username="grace")
     assert response.url == reverse("admin:auth_user_change", args=[user.pk])
     assert Profile.objects.filter(user=user).count() == 1
-    assert client.login(username="grace", password=PASSWORD)
+    assert client.login(username="grace", password=password)
 
 
 def change_data(user, **profile):
@@ -95,9 +99,8 @@ def change_data(user, **profile):
     }
 
 
-def test_change_page_edits_the_profile_inline(admin_client):
+def test_change_page_edits_the_profile_inline(admin_client, user, password):
     """The user's page edits its profile, which cannot be deleted from there."""
-    user = User.objects.create_user("heidi", password=PASSWORD)
     url = reverse("admin:auth_user_change", args=[user.pk])
     content = admin_client.get(url).content.decode()
     assert 'name="profile-0-phone_number"' in content
@@ -108,7 +111,7 @@ def test_change_page_edits_the_profile_inline(admin_client):
     assert Profile.objects.get(user=user).phone_number == "+81 3 1234 5678"
     assert Profile.objects.filter(user=user).count() == 1
     user.refresh_from_db()
-    assert user.check_password(PASSWORD)
+    assert user.check_password(password)
 
 
 def test_change_page_gives_a_user_without_profile_one(admin_client):
@@ -122,6 +125,21 @@ def test_change_page_gives_a_user_without_profile_one(admin_client):
     assert Profile.objects.get(user=user).phone_number == "+1 0199"
 
 
+def test_change_page_saves_a_profile_that_appeared_after_it_loaded(admin_client):
+    """A profile created while the page was open is updated, not refused as a duplicate."""
+    User.objects.bulk_create([User(username="kate")])
+    user = User.objects.get(username="kate")
+    url = reverse("admin:auth_user_change", args=[user.pk])
+    data = change_data(user, id="", phone_number="+1 0123")
+    # Meanwhile another request reads user.profile, which creates it.
+    assert User.objects.get(pk=user.pk).profile.pk is not None
+    response = admin_client.post(url, data)
+    assert response.status_code == 302, response.context["inline_admin_formsets"][
+        0
+    ].formset.errors
+    assert Profile.objects.get(user=user).phone_number == "+1 0123"
+
+
 def test_deleting_a_user_in_the_admin_deletes_its_profile(admin_client):
     """The delete confirmation removes the user and, by cascade, its profile."""
     user = User.objects.create_user("judy")
@@ -131,3 +149,15 @@ def test_deleting_a_user_in_the_admin_deletes_its_profile(admin_client):
     assert response.status_code == 302
     assert not User.objects.filter(username="judy").exists()
     assert not Profile.objects.filter(user_id=user.pk).exists()
+
+
+def test_profile_labels_are_marked_for_translation():
+    """The profile's names and labels are lazy, so a project's translations apply."""
+    labels = [
+        Profile._meta.verbose_name,
+        Profile._meta.verbose_name_plural,
+        Profile._meta.get_field("date_of_birth").verbose_name,
+        Profile._meta.get_field("phone_number").verbose_name,
+        UserAdmin.phone_number.short_description,
+    ]
+    assert all(isinstance(label, Promise) for label in labels)

@@ -1,13 +1,14 @@
 import pytest
 from asgiref.sync import async_to_sync
-from django.contrib.auth.models import User
+from django.contrib.auth import get_user_model
 from django.http import HttpResponse
 from django.test import AsyncClient
 from django.urls import path
 
 from users.backends import ProfileBackend
+from users.models import Profile
 
-PASSWORD = "correct horse battery staple"
+User = get_user_model()
 
 
 def phone_number(request):
@@ -30,8 +31,8 @@ pytestmark = [pytest.mark.django_db, pytest.mark.urls(__name__)]
 
 
 @pytest.fixture
-def user():
-    user = User.objects.create_user("alice", password=PASSWORD)
+def user(user):
+    """The shared user, with a phone number on its profile."""
     user.profile.phone_number = "+1 555 0100"
     user.profile.save()
     return user
@@ -60,6 +61,19 @@ def test_aget_user_loads_the_profile_in_the_same_query(user):
     assert loaded.profile.phone_number == "+1 555 0100"
 
 
+def test_aget_user_gives_a_user_without_profile_one():
+    """In async code the loaded user's profile can be read even if it was missing."""
+    User.objects.bulk_create([User(username="bob")])
+    user_id = User.objects.get(username="bob").pk
+
+    async def read_phone_number():
+        user = await ProfileBackend().aget_user(user_id)
+        return user.profile.phone_number
+
+    assert async_to_sync(read_phone_number)() == ""
+    assert Profile.objects.filter(user_id=user_id).count() == 1
+
+
 @pytest.mark.parametrize("load", [get_user, aget_user], ids=["sync", "async"])
 def test_inactive_or_unknown_users_are_not_loaded(user, load):
     """As with ModelBackend, an unknown or inactive user's session is anonymous."""
@@ -69,9 +83,9 @@ def test_inactive_or_unknown_users_are_not_loaded(user, load):
     assert load(user.pk) is None
 
 
-def test_login_goes_through_the_profile_backend(user, client):
+def test_login_goes_through_the_profile_backend(user, client, password):
     """The session remembers ProfileBackend, so it is the one that loads the user."""
-    assert client.login(username="alice", password=PASSWORD)
+    assert client.login(username=user.username, password=password)
     assert client.session["_auth_user_backend"] == "users.backends.ProfileBackend"
 
 

@@ -1,14 +1,14 @@
 from io import StringIO
 
 import pytest
-from django.contrib.auth.models import User
+from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from users.models import Profile
 
-PASSWORD = "correct horse battery staple"
+User = get_user_model()
 
 pytestmark = pytest.mark.django_db
 
@@ -59,31 +59,27 @@ def test_ensure_profiles_costs_the_same_queries_for_5_users_as_for_50():
     assert Profile.objects.count() == User.objects.count() == 55
 
 
-def test_createsuperuser_without_input(monkeypatch):
+def test_createsuperuser_without_input(monkeypatch, password):
     """createsuperuser --noinput, from the environment, ends with one profile."""
     monkeypatch.setenv("DJANGO_SUPERUSER_USERNAME", "admin")
     monkeypatch.setenv("DJANGO_SUPERUSER_EMAIL", "admin@example.com")
-    monkeypatch.setenv("DJANGO_SUPERUSER_PASSWORD", PASSWORD)
+    monkeypatch.setenv("DJANGO_SUPERUSER_PASSWORD", password)
     call_command("createsuperuser", interactive=False, stdout=StringIO())
     user = User.objects.get(username="admin")
     assert user.is_superuser
-    assert user.check_password(PASSWORD)
+    assert user.check_password(password)
     assert Profile.objects.filter(user=user).count() == 1
 
 
-class FakeTerminal(StringIO):
-    def isatty(self):
-        return True
-
-
-def test_createsuperuser_interactively(monkeypatch):
+def test_createsuperuser_interactively(terminal, password):
     """The interactive createsuperuser ends with one profile too."""
-    answers = iter(["admin", "admin@example.com"])
-    monkeypatch.setattr("builtins.input", lambda prompt="": next(answers))
-    monkeypatch.setattr("getpass.getpass", lambda prompt="": PASSWORD)
-    call_command("createsuperuser", stdin=FakeTerminal(), stdout=StringIO())
+    call_command(
+        "createsuperuser",
+        stdin=terminal("admin", "admin@example.com"),
+        stdout=StringIO(),
+    )
     user = User.objects.get(username="admin")
     assert user.is_superuser
     assert user.email == "admin@example.com"
-    assert user.check_password(PASSWORD)
+    assert user.check_password(password)
     assert Profile.objects.filter(user=user).count() == 1

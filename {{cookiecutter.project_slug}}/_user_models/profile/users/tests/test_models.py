@@ -2,30 +2,29 @@ from datetime import date
 
 import pytest
 from django.contrib.auth import authenticate, get_user_model
-from django.contrib.auth.models import User
 
 from users.models import Profile
 
-PASSWORD = "correct horse battery staple"
+User = get_user_model()
 
 pytestmark = pytest.mark.django_db
 
 
 def test_user_model_is_djangos_own():
     """The project keeps auth.User; the extra fields live on Profile."""
-    assert get_user_model() is User
+    assert get_user_model()._meta.label == "auth.User"
 
 
-def test_create_user_gives_the_user_one_profile():
+def test_create_user_gives_the_user_one_profile(password):
     """A user made by create_user() can log in and has exactly one profile."""
-    user = User.objects.create_user("alice", "alice@example.com", PASSWORD)
+    user = User.objects.create_user("alice", "alice@example.com", password)
     assert Profile.objects.filter(user=user).count() == 1
-    assert authenticate(username="alice", password=PASSWORD) == user
+    assert authenticate(username="alice", password=password) == user
 
 
-def test_create_superuser_gives_the_user_one_profile():
+def test_create_superuser_gives_the_user_one_profile(password):
     """A superuser gets a profile like any other user."""
-    user = User.objects.create_superuser("root", "root@example.com", PASSWORD)
+    user = User.objects.create_superuser("root", "root@example.com", password)
     assert Profile.objects.filter(user=user).count() == 1
 
 

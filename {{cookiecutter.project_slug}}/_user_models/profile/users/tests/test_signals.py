@@ -3,7 +3,7 @@ from io import StringIO
 
 import pytest
 from django.apps import apps
-from django.contrib.auth.models import User
+from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.db import IntegrityError, connection, transaction
 from django.db.models.signals import post_save
@@ -11,6 +11,8 @@ from django.db.utils import ConnectionDoesNotExist
 from django.test.utils import CaptureQueriesContext
 
 from users.models import Profile
+
+User = get_user_model()
 
 pytestmark = pytest.mark.django_db
 

@@ -1,0 +1,145 @@
+"""The README's recipes for each user model, followed on a copy of a generated project."""
+
+import os
+import re
+import shutil
+
+import pytest
+
+from tests.conftest import CHOICES, DJANGO_LINES, run
+from tests.environments import TEMPLATE_DIR
+
+ABOUT = TEMPLATE_DIR / "templates" / "user_model"
+THIRD_PARTY = TEMPLATE_DIR / "tests" / "third_party"
+
+# Run with python -c in the project once a field is required in ProfileForm.
+CHECK_REQUIRED_FIELD = """
+import django
+
+django.setup()
+
+from users.admin import ProfileInline
+
+form = ProfileInline.form(data={"date_of_birth": ""})
+assert list(form.errors) == ["phone_number"], form.errors
+"""
+
+
+def section(choice, heading):
+    """Return the text under a heading of the choice's about.md, up to the next one."""
+    text = (ABOUT / choice / "about.md").read_text()
+    match = re.search(
+        rf"^### {re.escape(heading)}\n(.*?)(?=^##|\Z)", text, flags=re.M | re.S
+    )
+    assert match, f"{choice}/about.md has no section {heading!r}"
+    return match[1]
+
+
+def code_blocks(text, language):
+    return re.findall(rf"^```{language}\n(.*?)^```$", text, flags=re.M | re.S)
+
+
+def edit(path, pattern, replacement, count):
+    """Apply a regular expression substitution that must match count times."""
+    text, made = re.subn(pattern, replacement, path.read_text())
+    assert made == count, f"{pattern!r} matched {made} times in {path.name}"
+    path.write_text(text)
+
+
+def add_a_field(project, text):
+    """Add the example field below the model's last field, then to admin and forms."""
+    (field,) = code_blocks(text, "python")
+    indented = "".join(f"    {line}\n" for line in field.splitlines())
+    # Every choice's model ends its fields with phone_number, on one line.
+    edit(
+        project / "users" / "models.py",
+        r"(?m)^    phone_number = .*\n",
+        lambda match: match[0] + indented,
+        1,
+    )
+    name = re.match(r"(\w+) =", field)[1]
+    # "Add it after phone_number" where the fieldsets and the form list fields;
+    # the profile's admin inline shows every field by itself.
+    edited = {"admin.py": 2, "forms.py": 1} if "fieldsets" in text else {}
+    for module, count in edited.items():
+        edit(
+            project / "users" / module,
+            r'("date_of_birth",\s*"phone_number")',
+            rf'\1, "{name}"',
+            count,
+        )
+    return name
+
+
+def require_a_field(project, text):
+    """Write ProfileForm to users/forms.py and set it on ProfileInline."""
+    (form,) = code_blocks(text, "python")
+    (project / "users" / "forms.py").write_text(form)
+    admin = project / "users" / "admin.py"
+    (import_line,) = re.findall(r"`(from users\.forms import ProfileForm)`", text)
+    admin.write_text(f"{import_line}\n{admin.read_text()}")
+    edit(admin, r"(?m)^(    can_delete = False\n)", r"\1    form = ProfileForm\n", 1)
+
+
+# Each recipe that changes code: (choice, heading in its about.md, how to follow it).
+RECIPES = [
+    *((choice, "Adding a field", add_a_field) for choice in CHOICES),
+    ("profile", "Requiring a field", require_a_field),
+]
+
+
+@pytest.mark.parametrize(
+    ("choice", "heading", "apply"),
+    [
+        pytest.param(
+            *recipe,
+            id=f"{recipe[0]}-{recipe[1].lower().replace(' ', '-')}",
+            # The worker that owns the choice's generated project follows it.
+            marks=pytest.mark.xdist_group(f"{recipe[0]}-5.2"),
+        )
+        for recipe in RECIPES
+    ],
+)
+def test_recipe_keeps_the_projects_tests_passing(
+    generate, tmp_path, choice, heading, apply
+):
+    """Following the recipe, then its commands, leaves every shipped test green."""
+    python = DJANGO_LINES["5.2"].python
+    project = shutil.copytree(
+        generate(choice, "5.2"),
+        tmp_path / "p",
+        ignore=shutil.ignore_patterns("db.sqlite3", "__pycache__", ".pytest_cache"),
+    )
+    text = section(choice, heading)
+    added = apply(project, text)
+    # The README's "python" is the interpreter of the supported line.
+    path = os.pathsep.join((str(python.parent), os.environ["PATH"]))
+    for command in code_blocks(text, "bash"):
+        result = run(("bash", "-c", command), project, PATH=path)
+        assert result.returncode == 0, f"{command}:\n{result.stdout}\n{result.stderr}"
+    if added:
+        (migration,) = (project / "users" / "migrations").glob("0002_*.py")
+        assert added in migration.read_text()
+    else:
+        result = run(
+            (python, "-c", CHECK_REQUIRED_FIELD),
+            project,
+            DJANGO_SETTINGS_MODULE="config.settings",
+        )
+        assert result.returncode == 0, result.stderr
+    result = run((python, "-m", "pytest", "-q", "-p", "no:cacheprovider"), project)
+    assert result.returncode == 0, f"{result.stdout}\n{result.stderr}"
+
+
+@pytest.mark.parametrize(
+    ("choice", "module"),
+    [("abstract_base_user", "adapters.py"), ("profile", "backends.py")],
+)
+def test_allauth_recipe_is_the_code_the_template_tests_run(choice, module):
+    """The module the allauth test adds to a project is the README's, as printed."""
+    text = section(choice, "With django-allauth")
+    blocks = [block for block in code_blocks(text, "python") if "class " in block]
+    lines = blocks[0].splitlines()
+    if lines[0].startswith("# "):
+        lines = lines[1:]  # the name of the file it goes in
+    assert "\n".join(lines) + "\n" == (THIRD_PARTY / module).read_text()
