@@ -47,16 +47,21 @@ def test_project_migrates_and_passes_its_tests(
     else:
         (project / "db.sqlite3").unlink(missing_ok=True)
         environment = {}
-    for command in (
-        ("manage.py", "check", "--fail-level", "WARNING"),
-        ("manage.py", "makemigrations", "--check", "--dry-run"),
-        ("manage.py", "migrate", "--no-input"),
-        ("-m", "pytest", "-q", "-p", "no:cacheprovider"),
-    ):
-        result = run((python, *command), project, **environment)
-        assert result.returncode == 0, (
-            f"{' '.join(command)} failed:\n{result.stdout}\n{result.stderr}"
-        )
+    try:
+        for command in (
+            ("manage.py", "check", "--fail-level", "WARNING"),
+            ("manage.py", "makemigrations", "--check", "--dry-run"),
+            ("manage.py", "migrate", "--no-input"),
+            ("-m", "pytest", "-q", "-p", "no:cacheprovider"),
+        ):
+            result = run((python, *command), project, **environment)
+            assert result.returncode == 0, (
+                f"{' '.join(command)} failed:\n{result.stdout}\n{result.stderr}"
+            )
+    finally:
+        # Other tests inspect the same generated project: leave it as generated.
+        for leftover in ("db.sqlite3", "db.sqlite3-wal", "db.sqlite3-shm"):
+            (project / leftover).unlink(missing_ok=True)
 
 
 @pytest.mark.parametrize(
