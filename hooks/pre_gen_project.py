@@ -6,6 +6,7 @@ import re
 import sys
 import unicodedata
 import zoneinfo
+from pathlib import Path
 
 PROJECT_NAME = json.loads(r""" {{ cookiecutter.project_name | tojson }} """)
 PROJECT_SLUG = json.loads(r""" {{ cookiecutter.project_slug | tojson }} """)
@@ -13,6 +14,9 @@ DESCRIPTION = json.loads(r""" {{ cookiecutter.description | tojson }} """)
 AUTHOR_NAME = json.loads(r""" {{ cookiecutter.author_name | tojson }} """)
 AUTHOR_EMAIL = json.loads(r""" {{ cookiecutter.author_email | tojson }} """)
 TIME_ZONE = json.loads(r""" {{ cookiecutter.time_zone | tojson }} """)
+# Cookiecutter runs this hook inside the project folder, which it has just created,
+# or found already there when asked to overwrite.
+PROJECT_DIR = Path.cwd()
 
 # Top-level modules the generated project imports or contains; a package of the
 # same name on sys.path would shadow them.
@@ -71,6 +75,17 @@ INSTALLED_WITH_THE_PROJECT = {
 ATOM = r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+"
 LABEL = r"[^\W_]+(?:-+[^\W_]+)*"
 EMAIL = re.compile(rf"{ATOM}(?:\.{ATOM})*@{LABEL}(?:\.{LABEL})+")
+
+
+def validate_project_folder(folder):
+    # Overwriting would leave the files of an earlier choice beside the new ones, and
+    # a new .env would replace the SECRET_KEY that signs existing sessions.
+    if any(folder.iterdir()):
+        raise ValueError(
+            f"The folder {folder.name!r} already exists and holds files, which "
+            "generating again would mix with new ones. Generate into another folder, "
+            "or move this one away first."
+        )
 
 
 def validate_project_name(name):
@@ -140,6 +155,7 @@ def validate_time_zone(name):
 
 
 CHECKS = (
+    (validate_project_folder, PROJECT_DIR),
     (validate_project_name, PROJECT_NAME),
     (validate_one_line_text, PROJECT_NAME),
     (validate_one_line_text, DESCRIPTION),

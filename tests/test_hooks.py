@@ -15,6 +15,7 @@ from tests.conftest import (
     ready,
     run,
     run_cookiecutter,
+    tree,
 )
 from tests.environments import Environment as VirtualEnvironment
 
@@ -176,6 +177,45 @@ def test_generation_stops_on_bad_answers_and_leaves_nothing(
     assert message in result.stderr
     left = {path.name for path in tmp_path.iterdir()}
     assert left <= {"cookiecutter-config.yaml", "replay"}
+
+
+def file_bytes(folder):
+    return {
+        path.relative_to(folder): path.read_bytes()
+        for path in folder.rglob("*")
+        if path.is_file()
+    }
+
+
+@pytest.mark.parametrize("choice", ["abstract_user", "profile"])
+def test_generating_over_a_project_stops_and_changes_nothing(
+    bare_cookiecutter, tmp_path, choice
+):
+    """--overwrite-if-exists over a project, with its answers or others, stops first."""
+    result = run_cookiecutter(bare_cookiecutter, tmp_path, user_model="abstract_user")
+    assert result.returncode == 0, result.stderr
+    project = tmp_path / "my_project"
+    before = file_bytes(project)
+    result = run_cookiecutter(
+        bare_cookiecutter, tmp_path, "--overwrite-if-exists", user_model=choice
+    )
+    assert result.returncode == 1
+    assert result.stderr.startswith(
+        "ERROR: The folder 'my_project' already exists and holds files,"
+    )
+    assert file_bytes(project) == before
+
+
+def test_generating_into_an_empty_folder_gives_a_fresh_project(
+    bare_cookiecutter, tmp_path
+):
+    fresh, reused = tmp_path / "fresh", tmp_path / "reused"
+    fresh.mkdir()
+    (reused / "my_project").mkdir(parents=True)
+    for output_dir, args in ((fresh, ()), (reused, ("--overwrite-if-exists",))):
+        result = run_cookiecutter(bare_cookiecutter, output_dir, *args)
+        assert result.returncode == 0, result.stderr
+    assert tree(reused / "my_project") == tree(fresh / "my_project")
 
 
 def test_post_gen_failure_names_the_step(tmp_path, capsys, monkeypatch):
