@@ -3,6 +3,7 @@
 import json
 import os
 import re
+import shlex
 import shutil
 import sys
 from pathlib import Path
@@ -140,6 +141,61 @@ def test_cruft_creates_and_checks_a_project(tmp_path):
     )
     result = run((cruft, "check"), project)
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def git(folder, *args):
+    result = run(
+        ("git", "-c", "user.name=Ann", "-c", "user.email=ann@example.com", *args),
+        folder,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    return result.stdout
+
+
+def test_cruft_update_leaves_env_alone(tmp_path):
+    """A template change reaches a project made as the README says; .env stays as it is."""
+    cruft = Path(sys.executable).with_name("cruft")
+    template = shutil.copytree(
+        TEMPLATE_DIR,
+        tmp_path / "template",
+        ignore=shutil.ignore_patterns(".git", ".*venv*", "__pycache__", ".ruff_cache"),
+    )
+    git(template, "init", "--quiet")
+    git(template, "add", "--all")
+    git(template, "commit", "--quiet", "--message", "First version")
+    readme = (TEMPLATE_DIR / "README.md").read_text()
+    options = re.search(r"^cruft create (.*?)gh:org/template", readme, re.M)[1]
+    result = run(
+        (
+            cruft,
+            "create",
+            *shlex.split(options),
+            "--no-input",
+            "--extra-context",
+            '{"project_name": "Crufty"}',
+            template,
+        ),
+        tmp_path,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    project = tmp_path / "crufty"
+    git(project, "init", "--quiet")
+    git(project, "add", "--all")
+    git(project, "commit", "--quiet", "--message", "Generated")
+    env_file = (project / ".env").read_bytes()
+
+    example = template / "{{cookiecutter.project_slug}}" / ".env.example"
+    example.write_text(example.read_text() + "# A setting added later.\n")
+    git(template, "commit", "--quiet", "--all", "--message", "Second version")
+    result = run((cruft, "update", "--skip-apply-ask"), project)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+    assert (project / ".env.example").read_text().endswith("# A setting added later.\n")
+    assert (project / ".env").read_bytes() == env_file
+    # Changed files only, staged or not: no reject, no other file touched.
+    status = git(project, "status", "--porcelain", "--untracked-files=all")
+    assert {line[3:] for line in status.splitlines()} == {".cruft.json", ".env.example"}
+    assert "??" not in status
 
 
 def test_readme_transcript_matches_what_cookiecutter_prints(tmp_path):
