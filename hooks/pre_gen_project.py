@@ -135,12 +135,14 @@ def validate_project_slug(slug):
 
 
 def validate_author_email(email):
-    # An empty address is left out of pyproject.toml's authors.
-    if email and not EMAIL.fullmatch(email):
+    # pyproject.toml always writes an email beside the author's name (leaving the key
+    # out would take a template tag where TOML, read by ruff as it stands, allows
+    # none), and an empty one is invalid metadata.
+    if not EMAIL.fullmatch(email):
         raise ValueError(
             f"The author email {email!r} is not an address the packaging tools "
-            "accept. Give one such as 'you@example.com' (no spaces, quotes, commas "
-            "or accents before the @), or leave it empty."
+            "accept. Give one such as 'you@example.com', without spaces, quotes, "
+            "commas or accents before the @."
         )
 
 

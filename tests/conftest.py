@@ -8,7 +8,6 @@ import tomllib
 from collections import defaultdict
 from urllib.parse import urlsplit, urlunsplit
 
-import jinja2
 import pytest
 
 from tests.environments import (
@@ -22,12 +21,7 @@ from tests.environments import (
 
 CHOICES = json.loads((TEMPLATE_DIR / "cookiecutter.json").read_text())["user_model"]
 PROJECT_TEMPLATE = TEMPLATE_DIR / "{{cookiecutter.project_slug}}"
-# pyproject.toml is itself a template: read it as the default answers render it.
-PYPROJECT = tomllib.loads(
-    jinja2.Template((PROJECT_TEMPLATE / "pyproject.toml").read_text()).render(
-        cookiecutter={"project_slug": "my_project", "author_email": "you@example.com"}
-    )
-)
+PYPROJECT = tomllib.loads((PROJECT_TEMPLATE / "pyproject.toml").read_text())
 PROJECT = PYPROJECT["project"]
 # What a generated project installs with pip install -e ".[dev,postgres]".
 PROJECT_REQUIREMENTS = (
