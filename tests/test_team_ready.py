@@ -212,3 +212,26 @@ def test_readme_transcript_matches_what_cookiecutter_prints(tmp_path):
     assert result.returncode == 0, result.stderr
     printed = result.stdout[result.stdout.index("Created") :].strip()
     assert printed == transcript[transcript.index("Created") :].strip()
+
+
+def test_readme_says_what_the_template_address_stands_for(tmp_path):
+    """The placeholder is explained before its first use, and a local clone's path works."""
+    readme = (TEMPLATE_DIR / "README.md").read_text()
+    first_use = readme.index("gh:org/template")
+    assert readme[first_use:].startswith(
+        "gh:org/template` stands for this repository's address"
+    )
+    assert "`cookiecutter .` from inside" in readme
+    command = re.search(r"^cookiecutter --no-input gh:org/template (.*)$", readme, re.M)
+    answers = dict(part.split("=", 1) for part in shlex.split(command[1]))
+    result = run_cookiecutter(ready(BARE), tmp_path, **answers)
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / "acme_shop" / "manage.py").is_file()
+
+
+def test_readme_shows_the_message_a_bad_slug_gets(tmp_path):
+    readme = (TEMPLATE_DIR / "README.md").read_text()
+    shown = re.search(r"^ERROR: The project slug 'acme-shop' .*$", readme, re.M)[0]
+    result = run_cookiecutter(ready(BARE), tmp_path, project_slug="acme-shop")
+    assert result.returncode == 1
+    assert result.stderr.splitlines()[0] == shown
