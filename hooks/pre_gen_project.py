@@ -4,7 +4,9 @@ import json
 import keyword
 import re
 import sys
+import unicodedata
 import zoneinfo
+from pathlib import Path
 
 PROJECT_NAME = json.loads(r""" {{ cookiecutter.project_name | tojson }} """)
 PROJECT_SLUG = json.loads(r""" {{ cookiecutter.project_slug | tojson }} """)
@@ -12,6 +14,9 @@ DESCRIPTION = json.loads(r""" {{ cookiecutter.description | tojson }} """)
 AUTHOR_NAME = json.loads(r""" {{ cookiecutter.author_name | tojson }} """)
 AUTHOR_EMAIL = json.loads(r""" {{ cookiecutter.author_email | tojson }} """)
 TIME_ZONE = json.loads(r""" {{ cookiecutter.time_zone | tojson }} """)
+# Cookiecutter runs this hook inside the project folder, which it has just created,
+# or found already there when asked to overwrite.
+PROJECT_DIR = Path.cwd()
 
 # Top-level modules the generated project imports or contains; a package of the
 # same name on sys.path would shadow them.
@@ -28,6 +33,60 @@ PROJECT_MODULES = {
     "users",
 }
 
+# What pip install -e ".[dev,postgres]" puts beside the project: the requirements in
+# the project's pyproject.toml, what they require in turn, the build backend and pip
+# itself, by distribution and by import name, normalised as PEP 503 does. A project
+# of one of these names cannot be installed with them, or replaces one of them.
+# The hook cannot read pyproject.toml (Cookiecutter runs it from a temporary copy),
+# so tests/test_hooks.py derives this set from pyproject.toml and an installed
+# environment, and names whatever is missing here.
+INSTALLED_WITH_THE_PROJECT = {
+    "asgiref",
+    "colorama",
+    "django",
+    "django-environ",
+    "environ",
+    "exceptiongroup",
+    "gunicorn",
+    "iniconfig",
+    "packaging",
+    "pip",
+    "pkg-resources",
+    "pluggy",
+    "psycopg",
+    "psycopg-binary",
+    "py",
+    "pygments",
+    "pytest",
+    "pytest-django",
+    "ruff",
+    "setuptools",
+    "sqlparse",
+    "tomli",
+    "typing-extensions",
+    "tzdata",
+    "whitenoise",
+}
+
+# An email address as the packaging tools read it (setuptools parses it with the
+# standard library's email.headerregistry): an ASCII dot-atom before the "@", a domain
+# of dot-separated labels after it. Quotes, spaces, commas and comments, which a mail
+# parser accepts or silently drops, are refused.
+ATOM = r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+"
+LABEL = r"[^\W_]+(?:-+[^\W_]+)*"
+EMAIL = re.compile(rf"{ATOM}(?:\.{ATOM})*@{LABEL}(?:\.{LABEL})+")
+
+
+def validate_project_folder(folder):
+    # Overwriting would leave the files of an earlier choice beside the new ones, and
+    # a new .env would replace the SECRET_KEY that signs existing sessions.
+    if any(folder.iterdir()):
+        raise ValueError(
+            f"The folder {folder.name!r} already exists and holds files, which "
+            "generating again would mix with new ones. Generate into another folder, "
+            "or move this one away first."
+        )
+
 
 def validate_project_name(name):
     if not name.strip():
@@ -35,19 +94,24 @@ def validate_project_name(name):
 
 
 def validate_one_line_text(text):
-    # Free text lands in pyproject.toml inside '''...''' and in one-line Markdown.
-    if "'''" in text or any(char in text for char in "\r\n\t\x00"):
+    # Free text lands in pyproject.toml inside '''...''', where TOML refuses control
+    # characters, and in one-line metadata and Markdown.
+    categories = {unicodedata.category(char) for char in text}
+    if categories & {"Cc", "Zl", "Zp"} or "'''" in text:
         raise ValueError(
-            f"{text!r} contains a line break, a tab or three single quotes in a row. "
-            "Give it on one line, without '''."
+            f"{text!r} contains a line break, a tab, a control character or three "
+            "single quotes in a row. Give it on one line of plain text, without '''."
         )
 
 
 def validate_project_slug(slug):
-    if not re.fullmatch(r"[a-z_][a-z0-9_]*", slug):
+    # A Python identifier that is also a distribution name (PEP 508): no leading
+    # or trailing underscore.
+    if not re.fullmatch(r"[a-z](?:[a-z0-9_]*[a-z0-9])?", slug):
         raise ValueError(
-            f"The project slug {slug!r} is not a valid Python identifier. Use lower-case "
-            "letters, digits and underscores, starting with a letter, e.g. 'acme_shop'."
+            f"The project slug {slug!r} is not a valid package name. Use lower-case "
+            "letters, digits and underscores, starting with a letter and ending with "
+            "a letter or digit, e.g. 'acme_shop'."
         )
     if keyword.iskeyword(slug) or keyword.issoftkeyword(slug):
         raise ValueError(
@@ -62,13 +126,23 @@ def validate_project_slug(slug):
             f"The project slug {slug!r} would shadow the module of the same name "
             f"from {origin}. Choose another name, e.g. '{slug}_project'."
         )
+    if re.sub(r"_+", "-", slug) in INSTALLED_WITH_THE_PROJECT:
+        raise ValueError(
+            f"The project slug {slug!r} is the name of a package the project installs, "
+            f"which pip cannot install beside it. Choose another name, "
+            f"e.g. '{slug}_project'."
+        )
 
 
 def validate_author_email(email):
-    if email and not re.fullmatch(r"[^@\s\"'\\]+@[^@\s\"'\\]+\.[^@\s\"'\\.]+", email):
+    # pyproject.toml always writes an email beside the author's name (leaving the key
+    # out would take a template tag where TOML, read by ruff as it stands, allows
+    # none), and an empty one is invalid metadata.
+    if not EMAIL.fullmatch(email):
         raise ValueError(
-            f"The author email {email!r} is not an email address. Give one such as "
-            "'you@example.com', or leave it empty."
+            f"The author email {email!r} is not an address the packaging tools "
+            "accept. Give one such as 'you@example.com', without spaces, quotes, "
+            "commas or accents before the @."
         )
 
 
@@ -83,6 +157,7 @@ def validate_time_zone(name):
 
 
 CHECKS = (
+    (validate_project_folder, PROJECT_DIR),
     (validate_project_name, PROJECT_NAME),
     (validate_one_line_text, PROJECT_NAME),
     (validate_one_line_text, DESCRIPTION),
