@@ -17,6 +17,10 @@ def pytest_configure(config):
     }
     settings.WHITENOISE_AUTOREFRESH = True
     settings.WHITENOISE_USE_FINDERS = True
+    # django-axes needs the request in every authenticate() call, which
+    # client.login() and plain authenticate() do not pass; the throttling tests
+    # switch it back on with the settings fixture.
+    settings.AXES_ENABLED = False
 
 
 @pytest.fixture

@@ -6,6 +6,7 @@ Every value that differs between a laptop and a server comes from the environmen
 production ones, and the local .env turns on DEBUG.
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 import django
@@ -24,6 +25,12 @@ ALLOWED_HOSTS = env.list(
     "ALLOWED_HOSTS", default=[], required=not DEBUG, example="www.example.com"
 )
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
+# Behind a proxy that terminates HTTPS and says so in X-Forwarded-Proto.
+BEHIND_PROXY = env.bool("SECURE_PROXY_SSL_HEADER", default=False)
+
+SITE_NAME = "{{ cookiecutter.__site_name }}"
+# Anyone may create an account unless SIGNUP_OPEN=False.
+SIGNUP_OPEN = env.bool("SIGNUP_OPEN", default=True)
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -32,6 +39,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "axes",
     "users",
 ]
 
@@ -46,6 +54,9 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Refuses sign-ins while an account and address are locked out; last, as
+    # django-axes requires.
+    "axes.middleware.AxesMiddleware",
 ]
 if django.VERSION >= (6, 0):
     # Django 6.0 sends Content-Security-Policy itself (SECURE_CSP below).
@@ -65,6 +76,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "config.context_processors.site",
             ],
         },
     },
@@ -97,7 +109,12 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # The user model is settled before the first migrate: changing it afterwards
 # means rewriting the schema by hand.
 AUTH_USER_MODEL = "{{ cookiecutter.__auth_user_model }}"
-AUTHENTICATION_BACKENDS = ["{{ cookiecutter.__authentication_backend }}"]
+AUTHENTICATION_BACKENDS = [
+    # Counts failed sign-ins and refuses attempts during a lockout; it must come
+    # before the backend that checks passwords.
+    "users.throttling.ThrottlingBackend",
+    "{{ cookiecutter.__authentication_backend }}",
+]
 AUTH_PASSWORD_VALIDATORS = [
     {
         "NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator",
@@ -107,6 +124,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_REDIRECT_URL = "home"
+LOGIN_URL = "login"
 LOGOUT_REDIRECT_URL = "home"
 
 LANGUAGE_CODE = "en-us"
@@ -116,6 +134,7 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
+STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     # collectstatic writes compressed copies under content-hashed names, which
@@ -165,7 +184,8 @@ ADMIN_EMAILS = env.list("ADMINS", default=[])
 ADMINS = ADMIN_EMAILS if django.VERSION >= (6, 0) else [(a, a) for a in ADMIN_EMAILS]
 
 # Mail is printed to the console while DEBUG is on; elsewhere EMAIL_URL names the
-# SMTP server, for instance smtp+tls://user:password@smtp.example.com:587.
+# SMTP server, for instance smtp+tls://user:password@smtp.example.com:587, or a
+# folder to write mail to, filemail:////absolute/folder.
 EMAIL = env.email_url(
     "EMAIL_URL", default="consolemail://" if DEBUG else "smtp://localhost:25"
 )
@@ -183,6 +203,8 @@ if django.VERSION >= (6, 1):
             "use_tls": EMAIL.get("EMAIL_USE_TLS", False),
             "use_ssl": EMAIL.get("EMAIL_USE_SSL", False),
         }
+    elif EMAIL["EMAIL_BACKEND"] == "django.core.mail.backends.filebased.EmailBackend":
+        MAILERS["default"]["OPTIONS"] = {"file_path": EMAIL["EMAIL_FILE_PATH"]}
 else:
     EMAIL_BACKEND = EMAIL["EMAIL_BACKEND"]
     EMAIL_HOST = EMAIL["EMAIL_HOST"] or "localhost"
@@ -191,6 +213,7 @@ else:
     EMAIL_HOST_PASSWORD = EMAIL["EMAIL_HOST_PASSWORD"]
     EMAIL_USE_TLS = EMAIL.get("EMAIL_USE_TLS", False)
     EMAIL_USE_SSL = EMAIL.get("EMAIL_USE_SSL", False)
+    EMAIL_FILE_PATH = EMAIL["EMAIL_FILE_PATH"]
 
 # HTTPS everywhere once DEBUG is off; each switch can be turned off on its own,
 # for instance SECURE_SSL_REDIRECT=False behind a proxy that already redirects.
@@ -217,7 +240,7 @@ if not SECURE_HSTS_PRELOAD:
     SILENCED_SYSTEM_CHECKS = ["security.W021"]
 SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=not DEBUG)
 CSRF_COOKIE_SECURE = env.bool("CSRF_COOKIE_SECURE", default=not DEBUG)
-if env.bool("SECURE_PROXY_SSL_HEADER", default=False):
+if BEHIND_PROXY:
     # Trust X-Forwarded-Proto only behind a proxy that always sets it.
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
@@ -238,3 +261,20 @@ if DEBUG:
     SECURE_CSP_REPORT_ONLY = CONTENT_SECURITY_POLICY
 else:
     SECURE_CSP = CONTENT_SECURITY_POLICY
+
+# Sign-in throttling (django-axes): after five failed attempts for one account
+# from one address, further attempts, the right password included, are refused
+# for fifteen minutes. A password reset still works, and a success clears the count.
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = timedelta(minutes=15)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+if BEHIND_PROXY:
+    # The proxy appends the client's address to X-Forwarded-For: the last entry is
+    # the one it wrote, any earlier ones came from the client and may be forged.
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
+    AXES_IPWARE_PROXY_ORDER = "right-most"
+else:
+    # Without a proxy, headers come from the client; only the socket's address counts.
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ["REMOTE_ADDR"]

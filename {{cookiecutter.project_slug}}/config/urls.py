@@ -1,10 +1,31 @@
+from django.conf import settings
 from django.contrib import admin
+from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.views.generic import TemplateView
+
+from users.throttling import PasswordResetConfirmView
 
 urlpatterns = [
     path("", TemplateView.as_view(template_name="home.html"), name="home"),
     path("admin/", admin.site.urls),
-    # Login, logout and the password-reset flow, whose emails link back here.
+    # The reset mail names the site, not the host name the request came in on.
+    path(
+        "accounts/password_reset/",
+        auth_views.PasswordResetView.as_view(
+            extra_email_context={"site_name": settings.SITE_NAME}
+        ),
+        name="password_reset",
+    ),
+    # Whoever proves their address can log in again at once, even if failed
+    # attempts had locked the account.
+    path(
+        "accounts/reset/<uidb64>/<token>/",
+        PasswordResetConfirmView.as_view(),
+        name="password_reset_confirm",
+    ),
+    # Log in, log out, password change and the rest of the password-reset flow.
     path("accounts/", include("django.contrib.auth.urls")),
+    # Sign-up and "Your account", which differ with the user model.
+    path("accounts/", include("users.urls")),
 ]

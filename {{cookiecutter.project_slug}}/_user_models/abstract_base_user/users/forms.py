@@ -1,4 +1,6 @@
+from django import forms
 from django.contrib.auth import forms as auth_forms
+from django.utils.translation import gettext_lazy as _
 
 from users.models import User
 
@@ -44,3 +46,57 @@ class UserChangeForm(UniqueEmailMixin, auth_forms.UserChangeForm):
     class Meta:
         model = User
         fields = "__all__"
+
+
+class SignUpForm(UserCreationForm):
+    """
+    The public sign-up form, which keeps to itself whether an address is taken.
+
+    Telling the visitor would let anyone find out who has an account here; the
+    view mails the address's owner instead.
+    """
+
+    class Meta(UserCreationForm.Meta):
+        widgets = {"date_of_birth": forms.DateInput(attrs={"type": "date"})}
+
+    def address_taken(self):
+        """Validate, and say whether the address has an account, hiding that error."""
+        errors = self.errors.get("email")
+        if errors is None or not self.has_error("email", "unique"):
+            return False
+        remaining = [error for error in errors.as_data() if error.code != "unique"]
+        if remaining:
+            self.errors["email"] = self.error_class(remaining)
+        else:
+            del self.errors["email"]
+        return True
+
+
+class AccountForm(forms.ModelForm):
+    """
+    What signed-in people may change about themselves on "Your account".
+
+    A new email address is not saved here: it becomes the account's address only
+    once its owner follows the link mailed to it.
+    """
+
+    email = User._meta.get_field("email").formfield()
+
+    class Meta:
+        model = User
+        fields = ("date_of_birth", "phone_number")
+        widgets = {"date_of_birth": forms.DateInput(attrs={"type": "date"})}
+        labels = {"email": _("email address")}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["email"].initial = self.instance.email
+        self.order_fields(["email"])
+
+    def clean_email(self):
+        return User.objects.normalize_email(self.cleaned_data["email"])
+
+    def new_email(self):
+        """The address asked for, when it differs from the account's own."""
+        email = self.cleaned_data["email"]
+        return email if email != self.instance.email else None

@@ -1,3 +1,4 @@
+from django import forms
 from django.contrib.auth import forms as auth_forms
 
 from users.models import User
@@ -28,3 +29,23 @@ class UserChangeForm(auth_forms.UserChangeForm):
 
     class Meta(auth_forms.UserChangeForm.Meta):
         model = User
+
+
+class SignUpForm(UserCreationForm):
+    """The public sign-up form; the email address is required to reset a password."""
+
+    class Meta(UserCreationForm.Meta):
+        widgets = {"date_of_birth": forms.DateInput(attrs={"type": "date"})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["email"].required = True
+
+
+class AccountForm(forms.ModelForm):
+    """What signed-in people may change about themselves on "Your account"."""
+
+    class Meta:
+        model = User
+        fields = ("first_name", "last_name", "email", "date_of_birth", "phone_number")
+        widgets = {"date_of_birth": forms.DateInput(attrs={"type": "date"})}

@@ -1,0 +1,15 @@
+from django.urls import path
+
+from users import views
+
+urlpatterns = [
+    path("signup/", views.SignUpView.as_view(), name="signup"),
+    path("signup/done/", views.SignUpDoneView.as_view(), name="signup_done"),
+    path("activate/<uidb64>/<token>/", views.ActivateView.as_view(), name="activate"),
+    path("account/", views.AccountView.as_view(), name="account"),
+    path(
+        "account/email/<token>/",
+        views.ConfirmEmailView.as_view(),
+        name="confirm_email",
+    ),
+]

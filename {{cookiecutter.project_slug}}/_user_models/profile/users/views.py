@@ -1,0 +1,58 @@
+from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.db import transaction
+from django.shortcuts import redirect
+from django.utils.translation import gettext_lazy as _
+from django.views.generic import TemplateView
+
+from users.forms import AccountForm, ProfileForm, SignUpForm
+from users.signup import SignUpOpenMixin
+
+
+class SignUpView(SignUpOpenMixin, TemplateView):
+    """Create an account with its profile, and sign its owner in."""
+
+    template_name = "users/signup.html"
+
+    def get(self, request, *args, **kwargs):
+        return self.render_to_response({"forms": [SignUpForm(), ProfileForm()]})
+
+    def post(self, request, *args, **kwargs):
+        user_form, profile_form = SignUpForm(request.POST), ProfileForm(request.POST)
+        if not (user_form.is_valid() and profile_form.is_valid()):
+            return self.render_to_response({"forms": [user_form, profile_form]})
+        # One transaction: a failure leaves no user behind without its details.
+        with transaction.atomic():
+            user = user_form.save()
+            # Saving the user gave it its one, empty profile: fill in that one.
+            ProfileForm(request.POST, instance=user.profile).save()
+        login(request, user, backend="users.backends.ProfileBackend")
+        messages.success(request, _("Welcome! Your account is ready."))
+        return redirect("home")
+
+
+class AccountView(LoginRequiredMixin, TemplateView):
+    """Let signed-in people edit their own details and their profile's."""
+
+    template_name = "users/account.html"
+
+    def forms(self, data=None):
+        user = self.request.user
+        return [
+            AccountForm(data, instance=user),
+            ProfileForm(data, instance=user.profile),
+        ]
+
+    def get(self, request, *args, **kwargs):
+        return self.render_to_response({"forms": self.forms()})
+
+    def post(self, request, *args, **kwargs):
+        forms = self.forms(request.POST)
+        if not all(form.is_valid() for form in forms):
+            return self.render_to_response({"forms": forms})
+        with transaction.atomic():
+            for form in forms:
+                form.save()
+        messages.success(request, _("Your details were saved."))
+        return redirect("account")
