@@ -262,12 +262,14 @@ if DEBUG:
 else:
     SECURE_CSP = CONTENT_SECURITY_POLICY
 
-# Sign-in throttling (django-axes): after five failed attempts for one account
-# from one address, further attempts, the right password included, are refused
-# for fifteen minutes. A password reset still works, and a success clears the count.
+# Log-in throttling (django-axes): the fifth failed attempt in a row for one
+# account from one address locks them out for fifteen minutes, in which every
+# attempt, the right password included, is refused and restarts the wait. A
+# success clears the count; a password reset still works and lifts the lockout.
 AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = timedelta(minutes=15)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_USERNAME_CALLABLE = "users.throttling.login_name"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 if BEHIND_PROXY:

@@ -1,7 +1,9 @@
 from asgiref.sync import sync_to_async
 from axes.backends import AxesStandaloneBackend
 from axes.utils import reset
+from django.contrib.auth import get_user_model
 from django.contrib.auth import views as auth_views
+from django.core.exceptions import ValidationError
 
 
 class ThrottlingBackend(AxesStandaloneBackend):
@@ -20,3 +22,18 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
         response = super().form_valid(form)
         reset(username=form.user.get_username())
         return response
+
+
+def login_name(request, credentials):
+    """Name a log-in attempt after the account it is for, however it was spelled."""
+    # Spellings that reach one account (an email address in any letter case)
+    # count as one, or varying them would dodge the limit.
+    user_model = get_user_model()
+    data = credentials or getattr(request, "data", request.POST)
+    name = data.get("username") or data.get(user_model.USERNAME_FIELD)
+    if not name:
+        return name
+    try:
+        return user_model._default_manager.get_by_natural_key(name).get_username()
+    except (user_model.DoesNotExist, ValueError, ValidationError):
+        return name

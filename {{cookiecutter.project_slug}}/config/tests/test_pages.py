@@ -1,17 +1,69 @@
+import re
+
 import pytest
+from django.conf import settings
+from django.core import mail
 from django.urls import reverse
 
 pytestmark = pytest.mark.django_db
 
+# Pages anyone may open, and pages for signed-in people only.
+PUBLIC_PAGES = ["home", "login", "signup", "password_reset", "password_reset_done"]
+PRIVATE_PAGES = ["account", "password_change", "password_change_done"]
 
-def test_home_page_offers_to_log_in(client):
-    response = client.get(reverse("home"))
+
+def mailed_link(message):
+    """The path of the first link in a mail."""
+    return re.search(r"https?://[^/\s]+(/\S*)", message.body)[1]
+
+
+@pytest.mark.parametrize("name", PUBLIC_PAGES)
+def test_public_pages_carry_the_sites_name_and_look(client, name):
+    """Every page uses the project's own layout, titled with its name."""
+    response = client.get(reverse(name))
     assert response.status_code == 200
-    assert reverse("login") in response.content.decode()
+    page = response.content.decode()
+    assert f"| {settings.SITE_NAME}</title>" in page
+    assert "/static/css/site.css" in page
+    assert "Django administration" not in page
+
+
+@pytest.mark.parametrize("name", PRIVATE_PAGES)
+def test_private_pages_ask_anonymous_visitors_to_log_in(client, user, name):
+    """Anonymous visitors go to the login page first, then back."""
+    response = client.get(reverse(name))
+    assert response.status_code == 302
+    assert response.url == f"{reverse('login')}?next={reverse(name)}"
+    client.force_login(user)
+    assert client.get(reverse(name)).status_code == 200
+
+
+def test_home_page_links_to_each_page_that_applies(client, user):
+    """Visitors are offered to log in or sign up; members their account."""
+    page = client.get(reverse("home")).content.decode()
+    for name in ("login", "signup", "password_reset"):
+        assert f'href="{reverse(name)}"' in page
+    assert reverse("account") not in page
+    client.force_login(user)
+    page = client.get(reverse("home")).content.decode()
+    for name in ("account", "password_change", "logout"):
+        assert reverse(name) in page
+    assert f'href="{reverse("login")}"' not in page
+
+
+def test_home_page_hides_sign_up_while_it_is_closed(client, settings):
+    """With SIGNUP_OPEN off there is no link, and the page says it is closed."""
+    settings.SIGNUP_OPEN = False
+    assert reverse("signup") not in client.get(reverse("home")).content.decode()
+    response = client.get(reverse("signup"))
+    assert response.status_code == 403
+    assert "Sign-up is closed" in response.content.decode()
+    response = client.post(reverse("signup"), {"email": "new@example.com"})
+    assert response.status_code == 403
 
 
 def test_login_page_logs_in_and_returns_home(client, user, password):
-    assert client.get(reverse("login")).status_code == 200
+    """The site's login page accepts the right password and goes home."""
     response = client.post(
         reverse("login"), {"username": user.get_username(), "password": password}
     )
@@ -22,6 +74,7 @@ def test_login_page_logs_in_and_returns_home(client, user, password):
 
 
 def test_wrong_password_is_refused_on_the_login_page(client, user):
+    """A wrong password shows the form's error and signs nobody in."""
     response = client.post(
         reverse("login"), {"username": user.get_username(), "password": "wrong"}
     )
@@ -30,14 +83,95 @@ def test_wrong_password_is_refused_on_the_login_page(client, user):
     assert "_auth_user_id" not in client.session
 
 
-def test_logout_returns_home(client, user):
+def test_logout_is_a_post_that_returns_home(client, user):
+    """Logging out takes a POST (a link could log people out) and goes home."""
     client.force_login(user)
+    assert client.get(reverse("logout")).status_code == 405
     response = client.post(reverse("logout"))
     assert response.status_code == 302
     assert response.url == reverse("home")
     assert "_auth_user_id" not in client.session
 
 
-def test_password_reset_pages_render(client):
-    for name in ("password_reset", "password_reset_done", "password_reset_complete"):
-        assert client.get(reverse(name)).status_code == 200
+def test_password_change_sets_the_new_password(client, user, password):
+    """The old password, the new one twice, and the new one works."""
+    client.force_login(user)
+    new_password = "an entirely new passphrase"
+    response = client.post(
+        reverse("password_change"),
+        {
+            "old_password": password,
+            "new_password1": new_password,
+            "new_password2": new_password,
+        },
+    )
+    assert response.status_code == 302
+    assert response.url == reverse("password_change_done")
+    user.refresh_from_db()
+    assert user.check_password(new_password)
+
+
+def test_password_change_refuses_a_wrong_old_password(client, user):
+    client.force_login(user)
+    response = client.post(
+        reverse("password_change"),
+        {
+            "old_password": "not it",
+            "new_password1": "an entirely new passphrase",
+            "new_password2": "an entirely new passphrase",
+        },
+    )
+    assert response.status_code == 200
+    assert response.context["form"].has_error("old_password")
+
+
+def test_password_reset_mails_a_link_that_sets_a_new_password(client, user):
+    """The mail names the site; its link leads to a form that sets the password."""
+    response = client.post(reverse("password_reset"), {"email": user.email})
+    assert response.status_code == 302
+    (message,) = mail.outbox
+    assert settings.SITE_NAME in message.subject
+    assert settings.SITE_NAME in message.body
+    response = client.get(mailed_link(message), follow=True)
+    assert response.context["validlink"]
+    new_password = "an entirely new passphrase"
+    response = client.post(
+        response.redirect_chain[-1][0],
+        {"new_password1": new_password, "new_password2": new_password},
+    )
+    assert response.status_code == 302
+    assert response.url == reverse("password_reset_complete")
+    user.refresh_from_db()
+    assert user.check_password(new_password)
+
+
+def test_password_reset_link_works_once(client, user):
+    """A used link is refused with a page that says so."""
+    client.post(reverse("password_reset"), {"email": user.email})
+    link = mailed_link(mail.outbox[0])
+    response = client.get(link, follow=True)
+    new_password = "an entirely new passphrase"
+    client.post(
+        response.redirect_chain[-1][0],
+        {"new_password1": new_password, "new_password2": new_password},
+    )
+    response = client.get(link, follow=True)
+    assert response.status_code == 200
+    assert not response.context["validlink"]
+    assert "Password reset unsuccessful" in response.content.decode()
+
+
+def test_password_reset_with_a_tampered_token_is_refused(client, user):
+    client.post(reverse("password_reset"), {"email": user.email})
+    link = mailed_link(mail.outbox[0])
+    response = client.get(link[:-3] + "zzz/", follow=True)
+    assert response.status_code == 200
+    assert not response.context["validlink"]
+
+
+def test_password_reset_for_an_unknown_address_says_the_same(client):
+    """The next page does not tell whether the address has an account."""
+    response = client.post(reverse("password_reset"), {"email": "nobody@example.com"})
+    assert response.status_code == 302
+    assert response.url == reverse("password_reset_done")
+    assert mail.outbox == []

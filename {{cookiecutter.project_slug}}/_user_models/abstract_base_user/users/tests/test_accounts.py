@@ -1,0 +1,204 @@
+import re
+
+import pytest
+from django.core import mail
+from django.urls import reverse
+
+from users.forms import SignUpForm
+from users.models import User
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def sign_up_data(password):
+    return {
+        "email": "newcomer@example.com",
+        "password1": password,
+        "password2": password,
+        "date_of_birth": "1990-04-01",
+        "phone_number": "+44 20 7946 0000",
+    }
+
+
+def mailed_link(message):
+    return re.search(r"https?://[^/\s]+(/\S*)", message.body)[1]
+
+
+def sign_up(client, data):
+    response = client.post(reverse("signup"), data)
+    assert response.status_code == 302
+    assert response.url == reverse("signup_done")
+    return response
+
+
+def test_sign_up_opens_an_inactive_account_and_mails_a_link(client, sign_up_data):
+    """Nobody can log in before the address is proven."""
+    sign_up(client, sign_up_data)
+    user = User.objects.get(email="newcomer@example.com")
+    assert not user.is_active
+    assert str(user.date_of_birth) == "1990-04-01"
+    (message,) = mail.outbox
+    assert message.to == ["newcomer@example.com"]
+    assert reverse("activate", args=["x", "y"]).split("x/")[0] in mailed_link(message)
+    response = client.post(
+        reverse("login"),
+        {"username": "newcomer@example.com", "password": sign_up_data["password1"]},
+    )
+    assert response.status_code == 200
+    assert "_auth_user_id" not in client.session
+
+
+def test_the_link_activates_the_account_once(client, sign_up_data):
+    """The first visit opens the account; the same link then says it no longer works."""
+    sign_up(client, sign_up_data)
+    link = mailed_link(mail.outbox[0])
+    response = client.get(link)
+    assert response.status_code == 302
+    assert response.url == reverse("login")
+    assert User.objects.get(email="newcomer@example.com").is_active
+    response = client.post(
+        reverse("login"),
+        {"username": "NEWCOMER@example.com", "password": sign_up_data["password1"]},
+    )
+    assert response.status_code == 302
+    response = client.get(link)
+    assert response.status_code == 400
+    assert "This link does not work" in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    "spoil",
+    [
+        lambda link: link[:-4] + "abc/",
+        lambda link: link.replace("/activate/", "/activate/AA"),
+        lambda link: "/accounts/activate/!!/nope/",
+    ],
+    ids=["tampered-token", "wrong-user", "garbage"],
+)
+def test_a_spoiled_link_gets_a_page_not_an_error(client, sign_up_data, spoil):
+    sign_up(client, sign_up_data)
+    response = client.get(spoil(mailed_link(mail.outbox[0])))
+    assert response.status_code == 400
+    assert "This link does not work" in response.content.decode()
+    assert not User.objects.get(email="newcomer@example.com").is_active
+
+
+def test_an_expired_link_is_refused(client, sign_up_data, settings):
+    """Links expire like password-reset links (PASSWORD_RESET_TIMEOUT)."""
+    sign_up(client, sign_up_data)
+    settings.PASSWORD_RESET_TIMEOUT = -1
+    response = client.get(mailed_link(mail.outbox[0]))
+    assert response.status_code == 400
+
+
+def test_signing_up_again_unconfirmed_sends_a_new_link(client, sign_up_data):
+    """A lost mail is no dead end: the same address gets a fresh link."""
+    sign_up(client, sign_up_data)
+    sign_up(client, {**sign_up_data, "email": "Newcomer@Example.com"})
+    assert User.objects.count() == 1
+    assert len(mail.outbox) == 2
+    assert "/activate/" in mailed_link(mail.outbox[1])
+    assert client.get(mailed_link(mail.outbox[1])).status_code == 302
+
+
+def test_signing_up_with_a_confirmed_address_reveals_nothing(
+    client, user, sign_up_data
+):
+    """The page is the same as for a new address; the owner gets a note by mail."""
+    response = sign_up(client, {**sign_up_data, "email": "MEMBER@example.com"})
+    new_response = sign_up(client, {**sign_up_data, "email": "someone@example.com"})
+    assert response.url == new_response.url
+    assert User.objects.filter(email="member@example.com").count() == 1
+    note = next(m for m in mail.outbox if m.to == ["member@example.com"])
+    assert "already has an account" in note.body
+    assert "/activate/" not in note.body
+
+
+def test_a_taken_address_with_a_weak_password_shows_only_the_password_error(
+    client, user, sign_up_data
+):
+    """Errors are those any address would get, so they tell nothing either."""
+    data = {**sign_up_data, "email": user.email, "password1": "x", "password2": "x"}
+    response = client.post(reverse("signup"), data)
+    assert response.status_code == 200
+    form = response.context["form"]
+    assert form.has_error("password2")
+    assert not form.has_error("email")
+    assert mail.outbox == []
+
+
+def test_two_sign_ups_at_once_make_one_account(client, sign_up_data, monkeypatch):
+    """The loser of the race gets the same page, not an error."""
+    original = SignUpForm.address_taken
+
+    def checked_just_before_a_twin(form):
+        taken = original(form)
+        User.objects.create_user("newcomer@example.com", is_active=False)
+        return taken
+
+    monkeypatch.setattr(SignUpForm, "address_taken", checked_just_before_a_twin)
+    sign_up(client, sign_up_data)
+    assert User.objects.filter(email="newcomer@example.com").count() == 1
+
+
+@pytest.fixture
+def member_client(client, user):
+    client.force_login(user)
+    return client
+
+
+def account_data(**changes):
+    return {
+        "email": "member@example.com",
+        "date_of_birth": "",
+        "phone_number": "",
+        **changes,
+    }
+
+
+def test_account_page_saves_the_extra_fields(member_client, user):
+    response = member_client.post(
+        reverse("account"), account_data(phone_number="+44 1"), follow=True
+    )
+    assert "Your details were saved." in response.content.decode()
+    user.refresh_from_db()
+    assert user.phone_number == "+44 1"
+    assert mail.outbox == []
+
+
+def test_a_new_address_takes_effect_through_its_link(member_client, user):
+    """Until the link mailed to the new address is followed, the old one stays."""
+    response = member_client.post(
+        reverse("account"), account_data(email="New.Address@Example.com"), follow=True
+    )
+    assert "follow the link we sent" in response.content.decode()
+    user.refresh_from_db()
+    assert user.email == "member@example.com"
+    (message,) = mail.outbox
+    assert message.to == ["new.address@example.com"]
+    link = mailed_link(message)
+    response = member_client.get(link, follow=True)
+    assert "Your email address is now new.address@example.com." in (
+        response.content.decode()
+    )
+    user.refresh_from_db()
+    assert user.email == "new.address@example.com"
+    assert member_client.get(link).status_code == 400
+
+
+def test_a_confirmation_for_an_address_taken_meanwhile_is_refused(member_client, user):
+    member_client.post(reverse("account"), account_data(email="taken@example.com"))
+    User.objects.create_user("TAKEN@example.com")
+    response = member_client.get(mailed_link(mail.outbox[0]), follow=True)
+    assert "That address now belongs to another account." in response.content.decode()
+    user.refresh_from_db()
+    assert user.email == "member@example.com"
+
+
+def test_a_tampered_confirmation_link_is_refused(member_client, user):
+    member_client.post(reverse("account"), account_data(email="new@example.com"))
+    link = mailed_link(mail.outbox[0])
+    assert member_client.get(link[:-3] + "xx/").status_code == 400
+    user.refresh_from_db()
+    assert user.email == "member@example.com"

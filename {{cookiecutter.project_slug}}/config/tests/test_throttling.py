@@ -1,0 +1,122 @@
+from datetime import timedelta
+
+import pytest
+from axes.models import AccessAttempt
+from django.core import mail
+from django.db.models import F
+from django.urls import reverse
+
+from config.tests.test_pages import mailed_link
+
+pytestmark = pytest.mark.django_db
+
+# The figures the settings promise: five failures, then fifteen minutes' pause.
+FAILURES_ALLOWED = 5
+COOL_OFF = timedelta(minutes=15)
+
+
+@pytest.fixture(autouse=True)
+def throttling(settings):
+    """django-axes is off in the other tests; these are about it."""
+    settings.AXES_ENABLED = True
+
+
+def log_in(client, user, password, url="login"):
+    return client.post(
+        reverse(url), {"username": user.get_username(), "password": password}
+    )
+
+
+def fail(client, user, times, url="login"):
+    for _ in range(times):
+        assert log_in(client, user, "wrong", url).status_code == 200
+
+
+def lock_out(client, user, url="login"):
+    """Fail as often as allowed: the last failure locks the account out."""
+    fail(client, user, FAILURES_ALLOWED - 1, url)
+    assert log_in(client, user, "wrong", url).status_code == 429
+
+
+def age_attempts(by):
+    """Move the recorded failures back in time, as if `by` had passed."""
+    AccessAttempt.objects.update(attempt_time=F("attempt_time") - by)
+
+
+def test_other_spellings_of_the_account_count_as_one(client, user, password):
+    """Changing the letter case of the login does not dodge the limit."""
+    for spelling in ("X", "Y", "Z", "W"):
+        client.post(
+            reverse("login"), {"username": user.get_username(), "password": spelling}
+        )
+    swapped = user.get_username().swapcase()
+    response = client.post(reverse("login"), {"username": swapped, "password": "V"})
+    assert response.status_code == (429 if "@" in swapped else 200)
+
+
+def test_settings_state_the_figures(settings):
+    assert settings.AXES_FAILURE_LIMIT == FAILURES_ALLOWED
+    assert settings.AXES_COOLOFF_TIME == COOL_OFF
+
+
+def test_right_password_works_after_fewer_failures(client, user, password):
+    """Four mistakes are forgiven."""
+    fail(client, user, FAILURES_ALLOWED - 1)
+    assert log_in(client, user, password).status_code == 302
+
+
+def test_lockout_refuses_even_the_right_password(client, user, password):
+    """After the fifth failure, attempts are refused with a page that says why."""
+    lock_out(client, user)
+    response = log_in(client, user, password)
+    assert response.status_code == 429
+    assert "_auth_user_id" not in client.session
+    page = response.content.decode()
+    assert "try again in 15 minutes" in page
+    assert reverse("password_reset") in page
+
+
+def test_lockout_ends_after_the_cool_off(client, user, password):
+    lock_out(client, user)
+    age_attempts(COOL_OFF + timedelta(seconds=1))
+    assert log_in(client, user, password).status_code == 302
+
+
+def test_attempts_during_the_lockout_restart_the_cool_off(client, user, password):
+    """Whoever keeps guessing stays locked out; the owner can reset the password."""
+    lock_out(client, user)
+    age_attempts(COOL_OFF - timedelta(minutes=1))
+    assert log_in(client, user, "another guess").status_code == 429
+    age_attempts(timedelta(minutes=2))
+    assert log_in(client, user, password).status_code == 429
+
+
+def test_lockout_is_per_account_and_address(client, user, password, django_user_model):
+    """Someone else at the same address, or the same account elsewhere, may log in."""
+    lock_out(client, user)
+    response = client.post(
+        reverse("login"),
+        {"username": user.get_username(), "password": password},
+        REMOTE_ADDR="203.0.113.9",
+    )
+    assert response.status_code == 302
+
+
+def test_admin_login_is_throttled_too(client, user, password):
+    user.is_staff = True
+    user.save()
+    lock_out(client, user, url="admin:login")
+    assert log_in(client, user, password, url="admin:login").status_code == 429
+
+
+def test_locked_out_people_can_reset_their_password_and_log_in(client, user):
+    """The reset mail still comes, and a new password lifts the lockout."""
+    lock_out(client, user)
+    client.post(reverse("password_reset"), {"email": user.email})
+    response = client.get(mailed_link(mail.outbox[0]), follow=True)
+    new_password = "an entirely new passphrase"
+    client.post(
+        response.redirect_chain[-1][0],
+        {"new_password1": new_password, "new_password2": new_password},
+    )
+    assert log_in(client, user, new_password).status_code == 302
