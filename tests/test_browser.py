@@ -1,5 +1,8 @@
-"""The deployed pages in a real browser: styled, and nothing blocked by the CSP."""
+"""The deployed pages in a real browser: styled, usable, nothing blocked by the CSP."""
 
+import email
+import email.policy
+import re
 import shutil
 
 import pytest
@@ -112,6 +115,153 @@ def test_admin_and_site_pages_work_under_the_policy(
         page.goto(f"{base}{user_list}")
         page.click("#result_list tbody a")
         page.wait_for_selector(".datetimeshortcuts", timeout=10_000)
+    finally:
+        context.close()
+        server.stop()
+    assert violations == []
+
+
+def mailed_links(folder):
+    """Every link in the mail the file backend wrote, oldest first."""
+    links = []
+    for path in sorted(folder.iterdir(), key=lambda path: path.stat().st_mtime_ns):
+        for raw in re.split(rb"\n-{79}\n", path.read_bytes()):
+            if raw.strip():
+                message = email.message_from_bytes(raw, policy=email.policy.default)
+                body = message.get_body(("plain",)).get_content()
+                links += re.findall(r"https?://\S+", body)
+    return links
+
+
+class Site:
+    """The served project as one person uses it in one browser tab."""
+
+    def __init__(self, page, base, mail_dir):
+        self.page, self.base, self.mail_dir = page, base, mail_dir
+
+    def open(self, path):
+        response = self.page.goto(f"{self.base}{path}")
+        assert response.status < 500, path
+        return response
+
+    def submit(self, path, **fields):
+        """Fill the fields of the page's main form that it has, and send it."""
+        self.open(path)
+        self.fill_and_send(**fields)
+
+    def fill_and_send(self, **fields):
+        form = self.page.locator("main form")
+        for name, value in fields.items():
+            field = form.locator(f"[name={name}]")
+            if field.count():
+                field.fill(value)
+        form.locator("button[type=submit]").click()
+        self.page.wait_for_load_state()
+
+    def text(self):
+        return self.page.locator("main").inner_text()
+
+    def last_link(self, containing):
+        links = [link for link in mailed_links(self.mail_dir) if containing in link]
+        assert links, f"no mailed link with {containing}"
+        # The server knows itself as https://localhost; the browser speaks to it
+        # directly, as the proxy would.
+        return re.sub(r"^https?://[^/]+", "", links[-1])
+
+    def log_out(self):
+        self.page.locator("header form button").click()
+        self.page.wait_for_load_state()
+
+
+@pytest.mark.parametrize(
+    ("choice", "line"), list(combination_params(with_databases=False))
+)
+def test_a_person_signs_up_and_manages_their_account(
+    generate, browser, tmp_path, choice, line
+):
+    """Sign up, confirm, log in, edit, change and reset the password, get throttled."""
+    project = deployed_copy(generate, choice, line, tmp_path)
+    mail_dir = tmp_path / "mail"
+    mail_dir.mkdir()
+    port = server_environment()["PORT"]
+    environment = server_environment(
+        PORT=port,
+        DATABASE_URL=f"sqlite:///{(tmp_path / 'site.sqlite3').as_posix()}",
+        EMAIL_URL=f"filemail:///{mail_dir.as_posix()}",
+        CSRF_TRUSTED_ORIGINS=f"http://localhost:{port}",
+    )
+    manage(line, project, environment, "migrate", "--no-input")
+    manage(line, project, environment, "collectstatic", "--no-input")
+    server = Server(project, line, environment, tmp_path)
+    context = browser.new_context(extra_http_headers={"X-Forwarded-Proto": "https"})
+    page = context.new_page()
+    violations = []
+    page.on(
+        "console",
+        lambda message: (
+            violations.append(message.text)
+            if "Content Security Policy" in message.text
+            else None
+        ),
+    )
+    site = Site(page, f"http://localhost:{port}", mail_dir)
+    login = "ada@example.com" if choice == "abstract_base_user" else "ada"
+    password, new_password = "a first long passphrase", "a second long passphrase"
+    try:
+        server.wait_until_listening()
+        site.open("/")
+        page.click("text=Sign up")
+        site.fill_and_send(
+            username="ada",
+            email="ada@example.com",
+            password1=password,
+            password2=password,
+            date_of_birth="1990-04-01",
+            phone_number="+44 20 7946 0000",
+        )
+        if choice == "abstract_base_user":
+            assert "Check your inbox" in site.text()
+            site.open(site.last_link("/activate/"))
+            assert "Your email address is confirmed" in site.text()
+            site.fill_and_send(username=login, password=password)
+        assert f"You are logged in as {login}" in site.text()
+
+        site.log_out()
+        site.submit("/accounts/login/", username=login, password=password)
+        assert f"You are logged in as {login}" in site.text()
+
+        page.click("text=Your account")
+        assert page.locator("input[name=phone_number]").input_value() == (
+            "+44 20 7946 0000"
+        )
+        site.fill_and_send(phone_number="+33 1 23 45 67 89")
+        assert "Your details were saved." in site.text()
+        assert page.locator("input[name=phone_number]").input_value() == (
+            "+33 1 23 45 67 89"
+        )
+
+        page.click("main >> text=Change password")
+        site.fill_and_send(
+            old_password=password,
+            new_password1=new_password,
+            new_password2=new_password,
+        )
+        assert "Your password was changed." in site.text()
+
+        site.log_out()
+        site.submit("/accounts/password_reset/", email="ada@example.com")
+        assert page.title().startswith("Password reset sent")
+        site.open(site.last_link("/accounts/reset/"))
+        site.fill_and_send(new_password1=password, new_password2=password)
+        assert "Your password has been set." in site.text()
+
+        # Five wrong guesses lock the account out; then even the right one fails.
+        for attempt in range(5):
+            site.submit("/accounts/login/", username=login, password=f"guess {attempt}")
+        assert "Too many failed attempts" in site.text()
+        site.submit("/accounts/login/", username=login, password=password)
+        assert "Too many failed attempts" in site.text()
+        assert "You are logged in" not in site.text()
     finally:
         context.close()
         server.stop()
