@@ -60,7 +60,8 @@ def add_a_field(project, text):
     name = re.match(r"(\w+) =", field)[1]
     # "Add it after phone_number" where the fieldsets and the form list fields;
     # the profile's admin inline shows every field by itself.
-    edited = {"admin.py": 2, "forms.py": 1} if "fieldsets" in text else {}
+    # The sign-up and account forms list fields too: two forms, or the profile's one.
+    edited = {"admin.py": 2, "forms.py": 2} if "fieldsets" in text else {"forms.py": 1}
     for module, count in edited.items():
         edit(
             project / "users" / module,
@@ -72,9 +73,12 @@ def add_a_field(project, text):
 
 
 def require_a_field(project, text):
-    """Write ProfileForm to users/forms.py and set it on ProfileInline."""
-    (form,) = code_blocks(text, "python")
-    (project / "users" / "forms.py").write_text(form)
+    """Give ProfileForm the method, and set the form on ProfileInline."""
+    (method,) = code_blocks(text, "python")
+    forms = project / "users" / "forms.py"
+    classes = re.findall(r"(?m)^class (\w+)", forms.read_text())
+    assert classes[-1] == "ProfileForm", "the recipe appends to the last class"
+    forms.write_text(f"{forms.read_text()}\n{method}")
     admin = project / "users" / "admin.py"
     (import_line,) = re.findall(r"`(from users\.forms import ProfileForm)`", text)
     admin.write_text(f"{import_line}\n{admin.read_text()}")
