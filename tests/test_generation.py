@@ -122,7 +122,8 @@ def test_no_template_syntax_remains(generate, choice):
         # GitHub Actions expressions, ${{ ... }}, belong in the workflow, and Django
         # templates have tags of their own.
         text = re.sub(r"\$\{\{.*?\}\}", "", path.read_text())
-        django_template = path.suffix == ".html"
+        # Django's own templates (pages and mails) live in templates/ folders.
+        django_template = "templates" in path.relative_to(project).parts
         for marker in ("cookiecutter", *(() if django_template else ("{{", "{%"))):
             assert marker not in text, f"{marker!r} left in {path.name}"
 

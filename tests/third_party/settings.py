@@ -32,7 +32,10 @@ if os.environ["USER_MODEL"] == "abstract_base_user":
 elif os.environ["USER_MODEL"] == "profile":
     # One backend for both, as the generated README shows, so that users allauth
     # logs in are loaded with their profile too.
-    AUTHENTICATION_BACKENDS = ["third_party.backends.ProfileAllauthBackend"]
+    AUTHENTICATION_BACKENDS = [
+        "users.throttling.ThrottlingBackend",
+        "third_party.backends.ProfileAllauthBackend",
+    ]
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

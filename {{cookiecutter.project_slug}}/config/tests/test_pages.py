@@ -112,6 +112,7 @@ def test_password_change_sets_the_new_password(client, user, password):
 
 
 def test_password_change_refuses_a_wrong_old_password(client, user):
+    """Without the current password, the password stays as it was."""
     client.force_login(user)
     response = client.post(
         reverse("password_change"),
@@ -162,6 +163,7 @@ def test_password_reset_link_works_once(client, user):
 
 
 def test_password_reset_with_a_tampered_token_is_refused(client, user):
+    """A link whose token was altered shows the invalid-link page."""
     client.post(reverse("password_reset"), {"email": user.email})
     link = mailed_link(mail.outbox[0])
     response = client.get(link[:-3] + "zzz/", follow=True)

@@ -45,6 +45,7 @@ def test_secret_starting_with_dollar_is_read_verbatim(load_settings):
 
 
 def test_missing_secret_says_where_to_set_it(load_settings):
+    """A missing SECRET_KEY names the variable and where to set it."""
     with pytest.raises(ImproperlyConfigured, match=r"SECRET_KEY is not set\. .*\.env"):
         load_settings(ALLOWED_HOSTS="www.example.com")
 
@@ -54,6 +55,7 @@ def test_missing_secret_says_where_to_set_it(load_settings):
     [("True", True), (" yes ", True), ("1", True), ("False", False), ("off", False)],
 )
 def test_booleans_accept_the_usual_words(load_settings, value, expected):
+    """True/false variables take the usual words in any case."""
     assert load_settings(
         **SERVER, SESSION_COOKIE_SECURE=value
     ).SESSION_COOKIE_SECURE is (expected)
@@ -91,6 +93,7 @@ BAD_VALUES = [
     ("values", "message"), BAD_VALUES, ids=[str(v) for v, _ in BAD_VALUES]
 )
 def test_bad_values_stop_startup_with_a_message(load_settings, values, message):
+    """A bad value stops the settings with a message naming the variable."""
     with pytest.raises(ImproperlyConfigured, match=message):
         load_settings(**{**SERVER, **values})
 
@@ -147,6 +150,7 @@ def test_postgres_keeps_checked_connections(load_settings):
 
 
 def test_production_settings_pass_the_deployment_checks(load_settings):
+    """With a server's environment, Django's deployment checks find nothing."""
     production = load_settings(**SERVER)
     assert production.DEBUG is False
     values = {k: v for k, v in vars(production).items() if k not in STRUCTURAL}
@@ -210,6 +214,7 @@ def test_email_url_configures_the_smtp_mailer(load_settings):
 
 
 def test_admins_get_errors_by_mail(load_settings):
+    """ADMINS lists the addresses that get server errors, in each Django line's form."""
     settings = load_settings(**SERVER, ADMINS="ops@example.com, dev@example.com")
     emails = ["ops@example.com", "dev@example.com"]
     if django.VERSION >= (6, 0):
@@ -219,6 +224,7 @@ def test_admins_get_errors_by_mail(load_settings):
 
 
 def test_log_level_comes_from_the_environment(load_settings):
+    """LOG_LEVEL sets the level of the root and django loggers."""
     settings = load_settings(**SERVER, LOG_LEVEL="warning")
     assert settings.LOGGING["root"]["level"] == "WARNING"
     assert settings.LOGGING["loggers"]["django"]["level"] == "WARNING"

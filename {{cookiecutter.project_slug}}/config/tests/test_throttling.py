@@ -55,6 +55,7 @@ def test_other_spellings_of_the_account_count_as_one(client, user, password):
 
 
 def test_settings_state_the_figures(settings):
+    """The settings allow five failures and pause for fifteen minutes."""
     assert settings.AXES_FAILURE_LIMIT == FAILURES_ALLOWED
     assert settings.AXES_COOLOFF_TIME == COOL_OFF
 
@@ -77,6 +78,7 @@ def test_lockout_refuses_even_the_right_password(client, user, password):
 
 
 def test_lockout_ends_after_the_cool_off(client, user, password):
+    """Once the cool-off has passed, the right password works again."""
     lock_out(client, user)
     age_attempts(COOL_OFF + timedelta(seconds=1))
     assert log_in(client, user, password).status_code == 302
@@ -103,6 +105,7 @@ def test_lockout_is_per_account_and_address(client, user, password, django_user_
 
 
 def test_admin_login_is_throttled_too(client, user, password):
+    """The admin's login page counts and refuses in the same way."""
     user.is_staff = True
     user.save()
     lock_out(client, user, url="admin:login")

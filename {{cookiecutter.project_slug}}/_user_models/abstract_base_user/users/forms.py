@@ -1,6 +1,5 @@
 from django import forms
 from django.contrib.auth import forms as auth_forms
-from django.utils.translation import gettext_lazy as _
 
 from users.models import User
 
@@ -86,7 +85,6 @@ class AccountForm(forms.ModelForm):
         model = User
         fields = ("date_of_birth", "phone_number")
         widgets = {"date_of_birth": forms.DateInput(attrs={"type": "date"})}
-        labels = {"email": _("email address")}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

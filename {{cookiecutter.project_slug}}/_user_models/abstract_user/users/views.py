@@ -2,11 +2,13 @@ from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.contrib.messages.views import SuccessMessageMixin
+from django.db import IntegrityError, transaction
 from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import CreateView, UpdateView
 
 from users.forms import AccountForm, SignUpForm
+from users.models import User
 from users.signup import SignUpOpenMixin
 
 
@@ -18,7 +20,15 @@ class SignUpView(SignUpOpenMixin, CreateView):
     success_url = reverse_lazy("home")
 
     def form_valid(self, form):
-        response = super().form_valid(form)
+        try:
+            with transaction.atomic():
+                response = super().form_valid(form)
+        except IntegrityError:
+            # The same username, signed up twice at once: the other request won.
+            form.add_error(
+                "username", form.instance.unique_error_message(User, ["username"])
+            )
+            return self.form_invalid(form)
         login(
             self.request,
             self.object,

@@ -1,13 +1,15 @@
 from django.contrib import messages
-from django.contrib.auth import login
+from django.contrib.auth import get_user_model, login
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.shortcuts import redirect
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
 
 from users.forms import AccountForm, ProfileForm, SignUpForm
 from users.signup import SignUpOpenMixin
+
+User = get_user_model()
 
 
 class SignUpView(SignUpOpenMixin, TemplateView):
@@ -22,11 +24,23 @@ class SignUpView(SignUpOpenMixin, TemplateView):
         user_form, profile_form = SignUpForm(request.POST), ProfileForm(request.POST)
         if not (user_form.is_valid() and profile_form.is_valid()):
             return self.render_to_response({"forms": [user_form, profile_form]})
-        # One transaction: a failure leaves no user behind without its details.
-        with transaction.atomic():
-            user = user_form.save()
-            # Saving the user gave it its one, empty profile: fill in that one.
-            ProfileForm(request.POST, instance=user.profile).save()
+        try:
+            # One transaction: a failure leaves no user behind without its details.
+            with transaction.atomic():
+                user = user_form.save()
+                # Saving the user gave it its one, empty profile: fill in that one.
+                ProfileForm(request.POST, instance=user.profile).save()
+        except IntegrityError:
+            if User._default_manager.filter(
+                username=user_form.instance.username
+            ).exists():
+                # The same username, signed up twice at once: the other request won.
+                user_form.add_error(
+                    "username",
+                    user_form.instance.unique_error_message(User, ["username"]),
+                )
+                return self.render_to_response({"forms": [user_form, profile_form]})
+            raise
         login(request, user, backend="users.backends.ProfileBackend")
         messages.success(request, _("Welcome! Your account is ready."))
         return redirect("home")

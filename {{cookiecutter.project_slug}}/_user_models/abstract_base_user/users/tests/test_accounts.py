@@ -77,6 +77,7 @@ def test_the_link_activates_the_account_once(client, sign_up_data):
     ids=["tampered-token", "wrong-user", "garbage"],
 )
 def test_a_spoiled_link_gets_a_page_not_an_error(client, sign_up_data, spoil):
+    """A tampered, foreign or garbled link gets the invalid-link page."""
     sign_up(client, sign_up_data)
     response = client.get(spoil(mailed_link(mail.outbox[0])))
     assert response.status_code == 400
@@ -158,6 +159,7 @@ def account_data(**changes):
 
 
 def test_account_page_saves_the_extra_fields(member_client, user):
+    """The extra fields are saved at once, with no mail sent."""
     response = member_client.post(
         reverse("account"), account_data(phone_number="+44 1"), follow=True
     )
@@ -188,6 +190,7 @@ def test_a_new_address_takes_effect_through_its_link(member_client, user):
 
 
 def test_a_confirmation_for_an_address_taken_meanwhile_is_refused(member_client, user):
+    """An address another account took in the meantime is not given away."""
     member_client.post(reverse("account"), account_data(email="taken@example.com"))
     User.objects.create_user("TAKEN@example.com")
     response = member_client.get(mailed_link(mail.outbox[0]), follow=True)
@@ -197,6 +200,7 @@ def test_a_confirmation_for_an_address_taken_meanwhile_is_refused(member_client,
 
 
 def test_a_tampered_confirmation_link_is_refused(member_client, user):
+    """An altered confirmation link changes nothing."""
     member_client.post(reverse("account"), account_data(email="new@example.com"))
     link = mailed_link(mail.outbox[0])
     assert member_client.get(link[:-3] + "xx/").status_code == 400

@@ -1,5 +1,8 @@
 import pytest
+from django.contrib.auth import get_user_model
 from django.urls import reverse
+
+from users.forms import SignUpForm
 
 pytestmark = pytest.mark.django_db
 
@@ -89,3 +92,19 @@ def test_account_page_cannot_change_the_username_or_rights(client, user):
     )
     user.refresh_from_db()
     assert (user.username, user.is_staff, user.is_superuser) == ("member", False, False)
+
+
+def test_two_sign_ups_at_once_make_one_account(client, sign_up_data, monkeypatch):
+    """The loser of the race is told the username is taken, not shown an error."""
+    original = SignUpForm.is_valid
+
+    def valid_just_before_a_twin(form):
+        valid = original(form)
+        get_user_model().objects.create_user("newcomer")
+        return valid
+
+    monkeypatch.setattr(SignUpForm, "is_valid", valid_just_before_a_twin)
+    response = client.post(reverse("signup"), sign_up_data)
+    assert response.status_code == 200
+    assert "A user with that username already exists." in response.content.decode()
+    assert get_user_model().objects.filter(username="newcomer").count() == 1

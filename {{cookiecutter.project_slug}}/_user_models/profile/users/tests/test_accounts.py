@@ -3,7 +3,7 @@ from django.contrib.auth import get_user_model
 from django.db import IntegrityError
 from django.urls import reverse
 
-from users.forms import ProfileForm
+from users.forms import ProfileForm, SignUpForm
 from users.models import Profile
 
 pytestmark = pytest.mark.django_db
@@ -90,6 +90,7 @@ def test_account_page_edits_the_user_and_the_profile(client, user):
 
 
 def test_account_page_saves_nothing_when_a_form_is_wrong(client, user):
+    """An error in either form saves neither."""
     client.force_login(user)
     response = client.post(
         reverse("account"),
@@ -98,3 +99,19 @@ def test_account_page_saves_nothing_when_a_form_is_wrong(client, user):
     assert response.status_code == 200
     user.refresh_from_db()
     assert user.first_name == ""
+
+
+def test_two_sign_ups_at_once_make_one_account(client, sign_up_data, monkeypatch):
+    """The loser of the race is told the username is taken, not shown an error."""
+    original = SignUpForm.is_valid
+
+    def valid_just_before_a_twin(form):
+        valid = original(form)
+        get_user_model().objects.create_user("newcomer")
+        return valid
+
+    monkeypatch.setattr(SignUpForm, "is_valid", valid_just_before_a_twin)
+    response = client.post(reverse("signup"), sign_up_data)
+    assert response.status_code == 200
+    assert "A user with that username already exists." in response.content.decode()
+    assert get_user_model().objects.filter(username="newcomer").count() == 1
