@@ -54,7 +54,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    # Refuses sign-ins while an account and address are locked out; last, as
+    # Refuses log-ins while an account and address are locked out; last, as
     # django-axes requires.
     "axes.middleware.AxesMiddleware",
 ]
