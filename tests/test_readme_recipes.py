@@ -147,3 +147,45 @@ def test_allauth_recipe_is_the_code_the_template_tests_run(choice, module):
     if lines[0].startswith("# "):
         lines = lines[1:]  # the name of the file it goes in
     assert "\n".join(lines) + "\n" == (THIRD_PARTY / module).read_text()
+
+
+def as_in_the_tests(block):
+    """The project's dotted paths in settings are the test package's there."""
+    return block.replace('"users.', '"third_party.')
+
+
+def dedented_lines(text):
+    return [line.removeprefix("    ") for line in text.splitlines()]
+
+
+@pytest.mark.parametrize(
+    "heading",
+    [
+        "With django-allauth",
+        "With dj-rest-auth",
+        "With django-impersonate",
+        "With Wagtail",
+        "With django-guardian",
+    ],
+)
+def test_email_login_recipes_are_the_code_the_template_tests_run(heading):
+    """
+    Each module the generated README prints is a file of the test package, and
+    each settings block is in its settings, as printed.
+    """
+    text = section("abstract_base_user", heading)
+    blocks = code_blocks(text, "python")
+    assert blocks
+    settings_lines = dedented_lines((THIRD_PARTY / "settings.py").read_text())
+    for block in blocks:
+        where, body = block.split("\n", 1)
+        if where == "# config/settings.py":
+            lines = dedented_lines(as_in_the_tests(body))
+            assert any(
+                settings_lines[start : start + len(lines)] == lines
+                for start in range(len(settings_lines))
+            ), f"not in tests/third_party/settings.py:\n{body}"
+        else:
+            module = re.fullmatch(r"# users/(\w+\.py)", where)
+            assert module, f"a block that names no file: {where}"
+            assert as_in_the_tests(body) == (THIRD_PARTY / module[1]).read_text()

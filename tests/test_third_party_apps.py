@@ -1,61 +1,112 @@
-"""A generated project stays correct once django-allauth and DRF are added to it."""
+"""A generated project stays correct once the apps a team usually adds next are added."""
 
+import re
 import shutil
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import CHOICE_PARAMS, DJANGO_LINES, ready, run
-from tests.environments import Environment
+from tests.conftest import CHOICES, DJANGO_LINES, ready, run
+from tests.environments import TEMPLATE_DIR, Environment
 
-# Settings, URLs, an API view and the checks, copied into the project as the
-# package third_party; third_party/checks.py says what is checked there.
+# Settings, URLs, the recipes' modules and the checks, copied into the project as
+# the package third_party; third_party/checks.py says what is checked there.
 THIRD_PARTY = Path(__file__).with_name("third_party")
-APPS = Environment(
-    "django-5.2-apps",
-    "3.11",
-    (
-        *DJANGO_LINES["5.2"].requirements,
-        # The first releases with ACCOUNT_LOGIN_METHODS and ACCOUNT_SIGNUP_FIELDS,
-        # and with Django 5.2 support.
-        "django-allauth>=65.5",
-        "djangorestframework>=3.16",
-    ),
+APPS = (
+    # The first releases with ACCOUNT_LOGIN_METHODS and ACCOUNT_SIGNUP_FIELDS,
+    # and with Django 5.2 support.
+    "django-allauth>=65.5",
+    "djangorestframework>=3.16",
+    # Its registration needs allauth's social accounts.
+    "dj-rest-auth[with-social]>=7",
+    "django-impersonate>=1.9",
+    "wagtail>=7",
+    "django-guardian>=3",
 )
+APPS_ENVIRONMENTS = {
+    line: Environment(
+        f"django-{line}-apps",
+        environment.python_version,
+        (*environment.requirements, *APPS),
+    )
+    for line, environment in DJANGO_LINES.items()
+}
 # allauth's login page takes over accounts/login/ from Django's, with other field
 # names, and the profile project's backend gives way to one that also does
-# allauth's work: the project's tests of those two no longer apply.
-REPLACED_BY_ALLAUTH = "not login_page and not login_goes_through_the_profile_backend"
+# allauth's work: the project's tests of those two no longer apply. The
+# production settings test loads config.settings, which lacks the added apps.
+REPLACED_BY_THE_APPS = (
+    "not login_page and not login_goes_through_the_profile_backend"
+    " and not production_settings_pass_the_deployment_checks"
+)
+README = (TEMPLATE_DIR / "README.md").read_text()
 
 
-@pytest.mark.parametrize("choice", CHOICE_PARAMS)
-def test_allauth_and_rest_framework_work_with_the_user_model(
-    generate, tmp_path, choice
-):
-    """
-    allauth signs people up and logs them in, DRF hands out and accepts tokens,
-    and the project's checks, migrations and own tests still pass.
-    """
-    python = ready(APPS).python
-    project = shutil.copytree(generate(choice, "5.2"), tmp_path / "p")
+def wagtail_test_storages_recipe():
+    """The README's lines for conftest.py, for a project with Wagtail."""
+    section = README.split("### Wagtail\n", 1)[1].split("\n## ", 1)[0]
+    (block,) = re.findall(
+        r"^```python\n# conftest\.py.*?\n(.*?)^```$", section, re.M | re.S
+    )
+    return block
+
+
+def add_the_apps(project):
+    """Copy the settings, URLs and recipes in, and follow the README's test recipe."""
     (project / "db.sqlite3").unlink(missing_ok=True)
     shutil.copytree(
         THIRD_PARTY,
         project / "third_party",
         ignore=shutil.ignore_patterns("__pycache__"),
     )
+    conftest = project / "conftest.py"
+    text, made = re.subn(
+        r"(?m)^(def pytest_configure\(config\):\n(?:    .*\n|\n(?=    ))*)",
+        lambda match: match[0] + wagtail_test_storages_recipe(),
+        conftest.read_text(),
+    )
+    assert made == 1, "conftest.py has no pytest_configure to extend"
+    conftest.write_text(text)
+
+
+@pytest.mark.parametrize(
+    ("choice", "line"),
+    [
+        pytest.param(
+            choice,
+            line,
+            id=f"{choice}-{line}",
+            marks=pytest.mark.xdist_group(f"{choice}-{line}"),
+        )
+        for line in DJANGO_LINES
+        for choice in CHOICES
+    ],
+)
+def test_the_usual_apps_work_with_the_user_model(generate, tmp_path, choice, line):
+    """
+    allauth, DRF, dj-rest-auth, django-impersonate, Wagtail, django-guardian and
+    pytest-django's admin fixtures work with the README's recipes, and the
+    project's checks, migrations and own tests still pass.
+    """
+    python = ready(APPS_ENVIRONMENTS[line]).python
+    project = shutil.copytree(generate(choice, line), tmp_path / "p")
+    add_the_apps(project)
     environment = {
         "DJANGO_SETTINGS_MODULE": "third_party.settings",
         "USER_MODEL": choice,
     }
-    for command in (
-        ("manage.py", "check", "--fail-level", "WARNING"),
-        ("manage.py", "makemigrations", "--check", "--dry-run"),
-        ("manage.py", "migrate", "--no-input"),
-        ("-m", "pytest", "-q", "-p", "no:cacheprovider", "third_party/checks.py"),
-        ("-m", "pytest", "-q", "-p", "no:cacheprovider", "-k", REPLACED_BY_ALLAUTH),
+    pytest_ = ("-m", "pytest", "-q", "-p", "no:cacheprovider")
+    for command, extra in (
+        (("manage.py", "check", "--fail-level", "WARNING"), {}),
+        (("manage.py", "makemigrations", "--check", "--dry-run"), {}),
+        (("manage.py", "migrate", "--no-input"), {}),
+        ((*pytest_, "third_party/checks.py"), {}),
+        (
+            (*pytest_, "-k", REPLACED_BY_THE_APPS),
+            {"WITHOUT_ANONYMOUS_USER": "1"},
+        ),
     ):
-        result = run((python, *command), project, **environment)
+        result = run((python, *command), project, **environment, **extra)
         assert result.returncode == 0, (
             f"{' '.join(command)} failed:\n{result.stdout}\n{result.stderr}"
         )

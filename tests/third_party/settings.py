@@ -1,6 +1,7 @@
 """
-The generated settings with django-allauth and Django REST framework added, as
-their installation guides say. USER_MODEL names the template's choice.
+The generated settings with the apps a team usually adds next, installed as their
+guides say, and each choice's recipe from the generated README applied to them.
+USER_MODEL names the template's choice.
 """
 
 import os
@@ -12,30 +13,68 @@ INSTALLED_APPS = [
     *INSTALLED_APPS,
     "allauth",
     "allauth.account",
+    # dj-rest-auth's registration imports allauth's social accounts.
+    "allauth.socialaccount",
     "rest_framework",
     "rest_framework.authtoken",
+    "dj_rest_auth",
+    "dj_rest_auth.registration",
+    "impersonate",
+    "guardian",
+    "wagtail.sites",
+    "wagtail.users",
+    "wagtail.documents",
+    "wagtail.images",
+    "wagtail.search",
+    "wagtail.admin",
+    "wagtail",
+    "modelcluster",
+    "taggit",
 ]
-MIDDLEWARE = [*MIDDLEWARE, "allauth.account.middleware.AccountMiddleware"]
+MIDDLEWARE = [
+    *MIDDLEWARE,
+    "allauth.account.middleware.AccountMiddleware",
+    "impersonate.middleware.ImpersonateMiddleware",
+]
 AUTHENTICATION_BACKENDS = [
     *AUTHENTICATION_BACKENDS,
     "allauth.account.auth_backends.AuthenticationBackend",
+    "guardian.backends.ObjectPermissionBackend",
 ]
 ROOT_URLCONF = "third_party.urls"
+WAGTAIL_SITE_NAME = "Test site"
+WAGTAILADMIN_BASE_URL = "http://testserver"
 
 if os.environ["USER_MODEL"] == "abstract_base_user":
-    # The user has no username: people sign up and log in with their address,
-    # stored in the manager's spelling (the generated README's recipe).
+    # The generated README's recipes for a user without a username, as printed
+    # there, with users. replaced by third_party. in the dotted paths.
     ACCOUNT_USER_MODEL_USERNAME_FIELD = None
     ACCOUNT_LOGIN_METHODS = {"email"}
     ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
     ACCOUNT_ADAPTER = "third_party.adapters.AccountAdapter"
+
+    REST_AUTH = {"REGISTER_SERIALIZER": "third_party.serializers.RegisterSerializer"}
+
+    IMPERSONATE = {"SEARCH_FIELDS": ["email"]}
+
+    INSTALLED_APPS[INSTALLED_APPS.index("wagtail.users")] = (
+        "third_party.wagtail_apps.WagtailUsersConfig"
+    )
+
+    ANONYMOUS_USER_NAME = "anonymous@example.invalid"
 elif os.environ["USER_MODEL"] == "profile":
     # One backend for both, as the generated README shows, so that users allauth
     # logs in are loaded with their profile too.
     AUTHENTICATION_BACKENDS = [
         "users.throttling.ThrottlingBackend",
         "third_party.backends.ProfileAllauthBackend",
+        "guardian.backends.ObjectPermissionBackend",
     ]
+
+if os.environ.get("WITHOUT_ANONYMOUS_USER"):
+    # guardian's migrate adds its anonymous user to every database, the test
+    # database too; the project's own tests count users, and are run without it.
+    ANONYMOUS_USER_NAME = None
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

@@ -1,5 +1,6 @@
 from django.urls import include, path
 from rest_framework.authtoken.views import obtain_auth_token
+from wagtail.admin import urls as wagtailadmin_urls
 
 from third_party.views import CurrentUserView
 
@@ -9,5 +10,9 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("api/token/", obtain_auth_token, name="api_token"),
     path("api/me/", CurrentUserView.as_view(), name="api_me"),
+    path("api/auth/", include("dj_rest_auth.urls")),
+    path("api/auth/registration/", include("dj_rest_auth.registration.urls")),
+    path("impersonate/", include("impersonate.urls")),
+    path("cms/", include(wagtailadmin_urls)),
     path("", include("config.urls")),
 ]
