@@ -1,13 +1,12 @@
 """A generated project stays correct once the apps a team usually adds next are added."""
 
-import re
 import shutil
 from pathlib import Path
 
 import pytest
 
 from tests.conftest import CHOICES, DJANGO_LINES, ready, run
-from tests.environments import TEMPLATE_DIR, Environment
+from tests.environments import Environment
 
 # Settings, URLs, the recipes' modules and the checks, copied into the project as
 # the package third_party; third_party/checks.py says what is checked there.
@@ -31,42 +30,31 @@ APPS_ENVIRONMENTS = {
     )
     for line, environment in DJANGO_LINES.items()
 }
-# allauth's login page takes over accounts/login/ from Django's, with other field
-# names, and the profile project's backend gives way to one that also does
-# allauth's work: the project's tests of those two no longer apply. The
-# production settings test loads config.settings, which lacks the added apps.
+# allauth's pages take over accounts/login/, signup/ and logout/ from the project's
+# own, with other field names, and the profile project's backend gives way to one
+# that also does allauth's work: the project's tests of those no longer apply,
+# throttling through the login page included. The production settings test loads
+# config.settings, which lacks the added apps.
 REPLACED_BY_THE_APPS = (
     "not login_page and not login_goes_through_the_profile_backend"
     " and not production_settings_pass_the_deployment_checks"
+    " and not sign_up and not signing_up and not logout"
+    " and not carry_the_sites_name_and_look"
 )
-README = (TEMPLATE_DIR / "README.md").read_text()
-
-
-def wagtail_test_storages_recipe():
-    """The README's lines for conftest.py, for a project with Wagtail."""
-    section = README.split("### Wagtail\n", 1)[1].split("\n## ", 1)[0]
-    (block,) = re.findall(
-        r"^```python\n# conftest\.py.*?\n(.*?)^```$", section, re.M | re.S
-    )
-    return block
+PAGES_REPLACED_BY_THE_APPS = (
+    "--ignore=config/tests/test_throttling.py",
+    "--ignore=users/tests/test_accounts.py",
+)
 
 
 def add_the_apps(project):
-    """Copy the settings, URLs and recipes in, and follow the README's test recipe."""
+    """Copy the settings, URLs and recipes in."""
     (project / "db.sqlite3").unlink(missing_ok=True)
     shutil.copytree(
         THIRD_PARTY,
         project / "third_party",
         ignore=shutil.ignore_patterns("__pycache__"),
     )
-    conftest = project / "conftest.py"
-    text, made = re.subn(
-        r"(?m)^(def pytest_configure\(config\):\n(?:    .*\n|\n(?=    ))*)",
-        lambda match: match[0] + wagtail_test_storages_recipe(),
-        conftest.read_text(),
-    )
-    assert made == 1, "conftest.py has no pytest_configure to extend"
-    conftest.write_text(text)
 
 
 @pytest.mark.parametrize(
@@ -102,7 +90,7 @@ def test_the_usual_apps_work_with_the_user_model(generate, tmp_path, choice, lin
         (("manage.py", "migrate", "--no-input"), {}),
         ((*pytest_, "third_party/checks.py"), {}),
         (
-            (*pytest_, "-k", REPLACED_BY_THE_APPS),
+            (*pytest_, "-k", REPLACED_BY_THE_APPS, *PAGES_REPLACED_BY_THE_APPS),
             {"WITHOUT_ANONYMOUS_USER": "1"},
         ),
     ):

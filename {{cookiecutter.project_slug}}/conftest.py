@@ -2,25 +2,30 @@ from io import StringIO
 
 import pytest
 from django.conf import settings
+from django.test import override_settings
 
 
 def pytest_configure(config):
-    # Hashing with the production hasher costs a quarter of a second per password.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    # Static files come from the apps' folders, as under runserver, so the tests
-    # need no collectstatic; production's hashed names are checked by deploying.
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "staticfiles": {
-            "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
+    # Through override_settings, so that whatever read these settings while Django
+    # started (Wagtail opens the file storages, for one) reads them again.
+    override_settings(
+        # Hashing with the production hasher costs a quarter of a second each.
+        PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
+        # Static files come from the apps' folders, as under runserver, so the
+        # tests need no collectstatic; deploying checks production's hashed names.
+        STORAGES={
+            **settings.STORAGES,
+            "staticfiles": {
+                "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
+            },
         },
-    }
-    settings.WHITENOISE_AUTOREFRESH = True
-    settings.WHITENOISE_USE_FINDERS = True
-    # django-axes needs the request in every authenticate() call, which
-    # client.login() and plain authenticate() do not pass; the throttling tests
-    # switch it back on with the settings fixture.
-    settings.AXES_ENABLED = False
+        WHITENOISE_AUTOREFRESH=True,
+        WHITENOISE_USE_FINDERS=True,
+        # django-axes needs the request in every authenticate() call, which
+        # client.login() and plain authenticate() do not pass; the throttling
+        # tests switch it back on with the settings fixture.
+        AXES_ENABLED=False,
+    ).enable()
 
 
 @pytest.fixture
