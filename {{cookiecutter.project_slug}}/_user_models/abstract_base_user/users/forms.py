@@ -1,16 +1,30 @@
+from django import forms
 from django.contrib.auth import forms as auth_forms
 
+from users.emails import canonical_email
 from users.models import User
+
+
+class CanonicalEmailField(forms.EmailField):
+    """
+    An email field whose value is the address's one spelling, so that it is
+    checked, and its length counted, as it will be stored.
+    """
+
+    def to_python(self, value):
+        return canonical_email(super().to_python(value))
 
 
 class UniqueEmailMixin:
     """
     Form mixin that stores the address in its one spelling and refuses an
-    address another user has in any case.
+    address another user has in any spelling.
     """
 
     def clean_email(self):
-        email = User.objects.normalize_email(self.cleaned_data["email"])
+        # The field gives the one spelling already, unless a subclass's own Meta
+        # dropped it from field_classes.
+        email = canonical_email(self.cleaned_data["email"])
         # Left to the model, Django 5.2 reports a duplicate twice: once from the
         # case-insensitive constraint and once from unique=True. A field error
         # here makes the model skip both, so the form shows it once, on "email".
@@ -29,6 +43,7 @@ class UserCreationForm(UniqueEmailMixin, auth_forms.UserCreationForm):
     class Meta:
         model = User
         fields = ("email", "date_of_birth", "phone_number")
+        field_classes = {"email": CanonicalEmailField}
 
 
 class AdminUserCreationForm(UniqueEmailMixin, auth_forms.AdminUserCreationForm):
@@ -44,3 +59,4 @@ class UserChangeForm(UniqueEmailMixin, auth_forms.UserChangeForm):
     class Meta:
         model = User
         fields = "__all__"
+        field_classes = {"email": CanonicalEmailField}
