@@ -1,5 +1,9 @@
+from contextlib import contextmanager
+
 from django import forms
 from django.contrib.auth import forms as auth_forms
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, router, transaction
 
 from users.emails import canonical_email
 from users.models import User
@@ -13,6 +17,29 @@ class CanonicalEmailField(forms.EmailField):
 
     def to_python(self, value):
         return canonical_email(super().to_python(value))
+
+
+class EmailTakenMeanwhile(ValidationError):
+    """Saving found the address stored by another request since validation."""
+
+
+@contextmanager
+def email_taken_as_field_error(form):
+    """
+    Save inside the block, or, if another request has stored the form's address
+    since the form was validated, add the usual field error to the form and
+    raise EmailTakenMeanwhile.
+    """
+    try:
+        with transaction.atomic(using=router.db_for_write(User)):
+            yield
+    except IntegrityError:
+        user = form.instance
+        if not User.objects._filter_email(user.email).exclude(pk=user.pk).exists():
+            raise
+        error = user.unique_error_message(User, ["email"])
+        form.add_error("email", error)
+        raise EmailTakenMeanwhile(error) from None
 
 
 class UniqueEmailMixin:
@@ -35,6 +62,17 @@ class UniqueEmailMixin:
         if owner.pk != self.instance.pk:
             raise self.instance.unique_error_message(User, ["email"])
         return email
+
+    def save(self, commit=True):
+        """
+        Save the user, or raise EmailTakenMeanwhile, a ValidationError, with the
+        error on "email", if another request took the address after this form
+        was validated; a view then shows the form again.
+        """
+        if not commit:
+            return super().save(commit=False)
+        with email_taken_as_field_error(self):
+            return super().save(commit=True)
 
 
 class UserCreationForm(UniqueEmailMixin, auth_forms.UserCreationForm):

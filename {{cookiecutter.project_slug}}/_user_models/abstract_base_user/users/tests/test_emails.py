@@ -4,9 +4,11 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 
+from users.admin import UserAdmin
 from users.emails import canonical_email
 from users.forms import (
     AdminUserCreationForm,
+    EmailTakenMeanwhile,
     UserChangeForm,
     UserCreationForm,
 )
@@ -239,3 +241,39 @@ def test_saving_other_fields_leaves_a_stored_address_alone(password):
     user.save(update_fields=["last_login"])
     user.refresh_from_db()
     assert user.email == "old\u200b@example.com"
+
+
+def test_form_save_reports_an_address_taken_meanwhile(password):
+    """A sign-up whose address was taken after validation gets the field error."""
+    form = UserCreationForm(
+        data={"email": "Ruth@Example.com", "password1": password, "password2": password}
+    )
+    assert form.is_valid()
+    User.objects.create_user("ruth@example.com")
+    with pytest.raises(EmailTakenMeanwhile):
+        form.save()
+    assert form.errors == {"email": [EMAIL_TAKEN]}
+    assert User.objects.count() == 1
+
+
+def test_admin_add_reports_an_address_taken_meanwhile(admin_client, monkeypatch):
+    """Two adds of one address at once: the later one gets the form with the error."""
+    save_form = UserAdmin.save_form
+    calls = []
+
+    def save_form_after_another_request(self, request, form, change):
+        if not calls:
+            # Another request stores the address after this one was validated.
+            User.objects.create_user("sam@example.com")
+        calls.append(form)
+        return save_form(self, request, form, change)
+
+    monkeypatch.setattr(UserAdmin, "save_form", save_form_after_another_request)
+    response = admin_client.post(
+        reverse("admin:users_user_add"),
+        {"email": "Sam@Example.com", "usable_password": "false"},
+    )
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors == {"email": [EMAIL_TAKEN]}
+    assert len(calls) == 1
+    assert User.objects.filter(email="sam@example.com").count() == 1
