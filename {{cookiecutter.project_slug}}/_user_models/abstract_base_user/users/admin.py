@@ -2,7 +2,12 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 
-from users.forms import AdminUserCreationForm, UserChangeForm
+from users.forms import (
+    AdminUserCreationForm,
+    EmailTakenMeanwhile,
+    UserChangeForm,
+    email_taken_as_field_error,
+)
 from users.models import User
 
 
@@ -44,3 +49,18 @@ class UserAdmin(BaseUserAdmin):
     list_display = ("email", "phone_number", "is_staff", "is_active")
     search_fields = ("email", "phone_number")
     ordering = ("email",)
+
+    def save_model(self, request, obj, form, change):
+        with email_taken_as_field_error(form):
+            super().save_model(request, obj, form, change)
+
+    def _changeform_view(self, request, object_id, form_url, extra_context):
+        try:
+            return super()._changeform_view(request, object_id, form_url, extra_context)
+        except EmailTakenMeanwhile:
+            # Another request stored the same address between this one's
+            # validation and its save (two clicks on "Save", two admins at once).
+            # save_model() rolled back only the refused save, so the form, checked
+            # once more in the same transaction, finds the address taken and the
+            # page shows the usual error on "email" instead of a server error.
+            return super()._changeform_view(request, object_id, form_url, extra_context)

@@ -1,17 +1,57 @@
+from contextlib import contextmanager
+
 from django import forms
 from django.contrib.auth import forms as auth_forms
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, router, transaction
 
+from users.emails import canonical_email
 from users.models import User
+
+
+class CanonicalEmailField(forms.EmailField):
+    """
+    An email field whose value is the address's one spelling, so that it is
+    checked, and its length counted, as it will be stored.
+    """
+
+    def to_python(self, value):
+        return canonical_email(super().to_python(value))
+
+
+class EmailTakenMeanwhile(ValidationError):
+    """Saving found the address stored by another request since validation."""
+
+
+@contextmanager
+def email_taken_as_field_error(form):
+    """
+    Save inside the block, or, if another request has stored the form's address
+    since the form was validated, add the usual field error to the form and
+    raise EmailTakenMeanwhile.
+    """
+    try:
+        with transaction.atomic(using=router.db_for_write(User)):
+            yield
+    except IntegrityError:
+        user = form.instance
+        if not User.objects._filter_email(user.email).exclude(pk=user.pk).exists():
+            raise
+        error = user.unique_error_message(User, ["email"])
+        form.add_error("email", error)
+        raise EmailTakenMeanwhile(error) from None
 
 
 class UniqueEmailMixin:
     """
     Form mixin that stores the address in its one spelling and refuses an
-    address another user has in any case.
+    address another user has in any spelling.
     """
 
     def clean_email(self):
-        email = User.objects.normalize_email(self.cleaned_data["email"])
+        # The field gives the one spelling already, unless a subclass's own Meta
+        # dropped it from field_classes.
+        email = canonical_email(self.cleaned_data["email"])
         # Left to the model, Django 5.2 reports a duplicate twice: once from the
         # case-insensitive constraint and once from unique=True. A field error
         # here makes the model skip both, so the form shows it once, on "email".
@@ -23,6 +63,17 @@ class UniqueEmailMixin:
             raise self.instance.unique_error_message(User, ["email"])
         return email
 
+    def save(self, commit=True):
+        """
+        Save the user, or raise EmailTakenMeanwhile, a ValidationError, with the
+        error on "email", if another request took the address after this form
+        was validated; a view then shows the form again.
+        """
+        if not commit:
+            return super().save(commit=False)
+        with email_taken_as_field_error(self):
+            return super().save(commit=True)
+
 
 class UserCreationForm(UniqueEmailMixin, auth_forms.UserCreationForm):
     """A sign-up form: email, password twice, and the extra fields."""
@@ -30,6 +81,7 @@ class UserCreationForm(UniqueEmailMixin, auth_forms.UserCreationForm):
     class Meta:
         model = User
         fields = ("email", "date_of_birth", "phone_number")
+        field_classes = {"email": CanonicalEmailField}
 
 
 class AdminUserCreationForm(UniqueEmailMixin, auth_forms.AdminUserCreationForm):
@@ -45,6 +97,7 @@ class UserChangeForm(UniqueEmailMixin, auth_forms.UserChangeForm):
     class Meta:
         model = User
         fields = "__all__"
+        field_classes = {"email": CanonicalEmailField}
 
 
 class SignUpForm(UserCreationForm):
@@ -79,7 +132,7 @@ class AccountForm(forms.ModelForm):
     once its owner follows the link mailed to it.
     """
 
-    email = User._meta.get_field("email").formfield()
+    email = User._meta.get_field("email").formfield(form_class=CanonicalEmailField)
 
     class Meta:
         model = User
@@ -90,9 +143,6 @@ class AccountForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["email"].initial = self.instance.email
         self.order_fields(["email"])
-
-    def clean_email(self):
-        return User.objects.normalize_email(self.cleaned_data["email"])
 
     def new_email(self):
         """The address asked for, when it differs from the account's own."""

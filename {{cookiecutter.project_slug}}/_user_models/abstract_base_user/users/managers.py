@@ -1,9 +1,10 @@
-import unicodedata
-
 from django.contrib.auth.base_user import BaseUserManager
 from django.contrib.auth.hashers import make_password
+from django.core.exceptions import ValidationError
 from django.db.models import Value
 from django.db.models.functions import Lower
+
+from users.emails import canonical_email
 
 
 class UserManager(BaseUserManager):
@@ -15,16 +16,11 @@ class UserManager(BaseUserManager):
 
     @classmethod
     def normalize_email(cls, email):
-        """Return the one spelling stored for an address: stripped and lower-cased."""
-        # RFC 5321 lets the part before "@" be case-sensitive, but no provider
-        # delivers Foo@ and foo@ to different people, and one account per person
-        # matters more. NFKC is what AbstractBaseUser.clean() applies to a login;
-        # strip() again because the parent strips only an address with an "@".
-        email = unicodedata.normalize("NFKC", super().normalize_email(email))
-        return email.strip().lower()
+        """Return the one spelling stored for an address; see canonical_email()."""
+        return canonical_email(email)
 
     def get_by_natural_key(self, email):
-        """Return the user with this email address, whatever its case."""
+        """Return the user with this email address, in any of its spellings."""
         return self._filter_email(email).get()
 
     async def aget_by_natural_key(self, email):
@@ -34,8 +30,14 @@ class UserManager(BaseUserManager):
         # Login, createsuperuser and loaddata all come through here. Comparing the
         # same expression as the unique constraint lets PostgreSQL answer from its
         # index, which email__iexact (compiled to UPPER()) cannot use.
+        try:
+            email = self.normalize_email(email)
+        except ValidationError:
+            # No account is stored under a refused spelling; login then fails
+            # as for an unknown address instead of raising.
+            return self.none()
         return self.alias(email_lower=Lower("email")).filter(
-            email_lower=Lower(Value(self.normalize_email(email)))
+            email_lower=Lower(Value(email))
         )
 
     def _create_user(self, email, password, **extra_fields):

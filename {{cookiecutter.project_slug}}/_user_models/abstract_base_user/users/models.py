@@ -1,10 +1,12 @@
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.models import PermissionsMixin
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from users.emails import canonical_email
 from users.managers import UserManager
 
 EMAIL_TAKEN = _("A user with that email address already exists.")
@@ -14,8 +16,9 @@ class User(AbstractBaseUser, PermissionsMixin):
     """
     A user who logs in with an email address; there is no username.
 
-    One address is one account: addresses are stored lower-cased, and the
-    database refuses two that differ only in case.
+    One mailbox is one account: every way of saving a user stores the address
+    in its one spelling (see canonical_email()), and the database refuses two
+    that differ only in case.
     """
 
     email = models.EmailField(
@@ -61,4 +64,16 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def clean(self):
         super().clean()
-        self.email = self.__class__.objects.normalize_email(self.email)
+        try:
+            self.email = canonical_email(self.email)
+        except ValidationError as error:
+            raise ValidationError({"email": error}) from None
+
+    def save(self, **kwargs):
+        # Import tools and objects.create() skip the manager and the forms. A save
+        # that leaves the email alone, such as login's update of last_login, does
+        # not check it, so an address stored earlier cannot make it fail.
+        update_fields = kwargs.get("update_fields")
+        if update_fields is None or "email" in update_fields:
+            self.email = canonical_email(self.email)
+        super().save(**kwargs)

@@ -1,0 +1,279 @@
+import pytest
+from django.contrib.auth.hashers import make_password
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+
+from users.admin import UserAdmin
+from users.emails import canonical_email
+from users.forms import (
+    AdminUserCreationForm,
+    EmailTakenMeanwhile,
+    UserChangeForm,
+    UserCreationForm,
+)
+from users.models import User
+
+EMAIL_TAKEN = "A user with that email address already exists."
+INVALID = "Enter a valid email address."
+INVISIBLE = "Enter an email address without spaces or invisible characters."
+REFUSED = None
+
+pytestmark = pytest.mark.django_db
+
+# The accounts stored before each test, as typed; bücher.de is stored in ASCII.
+ACCOUNTS = (
+    "alice@example.com",
+    "alice@bücher.de",
+    "kim@example.com",
+    "émile@example.com",
+)
+
+
+def fullwidth(text):
+    """Return ASCII text in the fullwidth forms East Asian keyboards type."""
+    return "".join(chr(ord(char) + 0xFEE0) for char in text)
+
+
+# Each spelling, and the stored account whose mailbox it reaches, or REFUSED.
+SPELLINGS = [
+    pytest.param("Alice@Example.COM", "alice@example.com", id="case"),
+    pytest.param("  alice@example.com  ", "alice@example.com", id="spaces-around"),
+    pytest.param("\talice@example.com\r\n", "alice@example.com", id="tab-newline"),
+    pytest.param("\xa0alice@example.com\xa0", "alice@example.com", id="nbsp-around"),
+    pytest.param(
+        "\u3000alice@example.com", "alice@example.com", id="ideographic-space"
+    ),
+    pytest.param(
+        fullwidth("alice") + "@example.com", "alice@example.com", id="fullwidth"
+    ),
+    pytest.param(
+        fullwidth("alice@example.com"), "alice@example.com", id="fullwidth-all"
+    ),
+    pytest.param("alice@example。com", "alice@example.com", id="ideographic-stop"),
+    pytest.param("\u212aim@example.com", "kim@example.com", id="kelvin-sign"),
+    pytest.param("ÉMILE@example.com", "émile@example.com", id="non-ascii-case"),
+    pytest.param("e\u0301mile@example.com", "émile@example.com", id="combining-accent"),
+    pytest.param("alice@bücher.de", "alice@xn--bcher-kva.de", id="idn"),
+    pytest.param("Alice@BÜCHER.DE", "alice@xn--bcher-kva.de", id="idn-case"),
+    pytest.param("alice@bu\u0308cher.de", "alice@xn--bcher-kva.de", id="idn-combining"),
+    pytest.param("alice@xn--bcher-kva.de", "alice@xn--bcher-kva.de", id="punycode"),
+    pytest.param(
+        "ALICE@XN--BCHER-KVA.DE", "alice@xn--bcher-kva.de", id="punycode-case"
+    ),
+    pytest.param("alice@exa\xadmple.com", REFUSED, id="soft-hyphen-domain"),
+    pytest.param("ali\xadce@example.com", REFUSED, id="soft-hyphen-local"),
+    pytest.param("alice@bücher\xad.de", REFUSED, id="soft-hyphen-idn"),
+    pytest.param("alice@example.com\u200b", REFUSED, id="zero-width-space-end"),
+    pytest.param("alice@exa\u200bmple.com", REFUSED, id="zero-width-space-domain"),
+    pytest.param("al\u200dice@example.com", REFUSED, id="zero-width-joiner"),
+    pytest.param("alice@exa\u2060mple.com", REFUSED, id="word-joiner"),
+    pytest.param("\ufeffalice@example.com", REFUSED, id="byte-order-mark"),
+    pytest.param("alice\u202e@example.com", REFUSED, id="right-to-left-override"),
+    pytest.param("ali ce@example.com", REFUSED, id="space-inside"),
+    pytest.param("alice@exa\xa0mple.com", REFUSED, id="nbsp-inside"),
+    pytest.param("alice@example.com.", REFUSED, id="trailing-dot"),
+    pytest.param("alice@xn--example-nka.com", REFUSED, id="punycode-soft-hyphen"),
+    pytest.param("alice@xn--example-.com", REFUSED, id="punycode-of-ascii"),
+    pytest.param("alice@xn--bcher-2pa.de", REFUSED, id="punycode-capital"),
+    pytest.param("alice@xn--zz.de", REFUSED, id="punycode-broken"),
+]
+
+
+@pytest.fixture
+def accounts():
+    """Store ACCOUNTS and return how many users there are."""
+    for email in ACCOUNTS:
+        User.objects.create_user(email)
+    return User.objects.count()
+
+
+@pytest.mark.parametrize(("spelling", "account"), SPELLINGS)
+def test_canonical_email_folds_or_refuses(spelling, account):
+    """Each spelling gives its account's stored address, or is refused."""
+    if account is REFUSED:
+        with pytest.raises(ValidationError) as error:
+            canonical_email(spelling)
+        assert error.value.messages[0] in {INVALID, INVISIBLE}
+    else:
+        assert canonical_email(spelling) == account
+        assert canonical_email(account) == account
+
+
+def create_user(email):
+    User.objects.create_user(email)
+
+
+def objects_create(email):
+    User.objects.create(email=email)
+
+
+def save_an_instance(email):
+    User(email=email).save()
+
+
+@pytest.mark.parametrize("save", [create_user, objects_create, save_an_instance])
+@pytest.mark.parametrize(("spelling", "account"), SPELLINGS)
+def test_code_never_stores_a_second_account(accounts, save, spelling, account):
+    """Saved from code, a spelling meets its account in the database, or is refused."""
+    expected = IntegrityError if account else ValidationError
+    with pytest.raises(expected), transaction.atomic():
+        save(spelling)
+    assert User.objects.count() == accounts
+
+
+@pytest.mark.parametrize(("spelling", "account"), SPELLINGS)
+def test_login_lookup_finds_the_account_of_a_spelling(accounts, spelling, account):
+    """Login finds the account a spelling reaches, and no one for a refused one."""
+    if account is REFUSED:
+        with pytest.raises(User.DoesNotExist):
+            User.objects.get_by_natural_key(spelling)
+    else:
+        assert User.objects.get_by_natural_key(spelling).email == account
+
+
+def assert_refused_or_taken(errors, account):
+    """Assert a form refused the spelling, or found its account, on "email" only."""
+    assert list(errors) == ["email"]
+    (message,) = errors["email"]
+    # Django's email validation accepts only ASCII before the "@", so a form
+    # refuses what code folds into émile@.
+    if account is REFUSED or not account.isascii():
+        assert message in {INVALID, INVISIBLE}
+    else:
+        assert message == EMAIL_TAKEN
+
+
+def creation_form(email, user, password):
+    return UserCreationForm(
+        data={"email": email, "password1": password, "password2": password}
+    )
+
+
+def admin_creation_form(email, user, password):
+    return AdminUserCreationForm(data={"email": email, "usable_password": "false"})
+
+
+def change_form(email, user, password):
+    data = {"email": email, "date_joined": "2024-01-01 00:00:00"}
+    return UserChangeForm(data=data, instance=user)
+
+
+@pytest.mark.parametrize("form", [creation_form, admin_creation_form, change_form])
+@pytest.mark.parametrize(("spelling", "account"), SPELLINGS)
+def test_forms_never_make_a_second_account(
+    accounts, user, password, form, spelling, account
+):
+    """A form refuses each spelling on its email field, as taken or as invalid."""
+    bound = form(spelling, user, password)
+    assert not bound.is_valid()
+    assert_refused_or_taken(bound.errors, account)
+
+
+@pytest.mark.parametrize(("spelling", "account"), SPELLINGS)
+def test_admin_add_never_makes_a_second_account(
+    accounts, admin_client, spelling, account
+):
+    """The admin's add page shows each spelling's refusal on the email field."""
+    users = User.objects.count()
+    response = admin_client.post(
+        reverse("admin:users_user_add"),
+        {"email": spelling, "usable_password": "false"},
+    )
+    assert response.status_code == 200
+    assert_refused_or_taken(response.context["adminform"].form.errors, account)
+    assert User.objects.count() == users
+
+
+def change_data(user, **overrides):
+    """The admin's change form as a browser sends it, with these fields changed."""
+    return {
+        "email": user.email,
+        "is_active": "on",
+        "date_joined_0": "2024-01-01",
+        "date_joined_1": "00:00:00",
+        **overrides,
+    }
+
+
+@pytest.mark.parametrize(("spelling", "account"), SPELLINGS)
+def test_admin_change_never_makes_a_second_account(
+    accounts, admin_client, user, spelling, account
+):
+    """The admin's change page refuses to give a user another account's mailbox."""
+    url = reverse("admin:users_user_change", args=[user.pk])
+    response = admin_client.post(url, change_data(user, email=spelling))
+    assert response.status_code == 200
+    assert_refused_or_taken(response.context["adminform"].form.errors, account)
+    user.refresh_from_db()
+    assert user.email == "member@example.com"
+
+
+def test_an_imported_row_is_stored_in_the_one_spelling():
+    """A row saved as import tools save it, without the manager, is stored folded."""
+    User(email="Dora@Example.COM").save()
+    assert User.objects.get().email == "dora@example.com"
+
+
+def test_distinct_mailboxes_stay_distinct_accounts():
+    """Addresses that only look alike, such as straße.de and strasse.de, are two."""
+    for email in ("alice@straße.de", "alice@strasse.de", "alice@example.org"):
+        User.objects.create_user(email)
+    assert set(User.objects.values_list("email", flat=True)) == {
+        "alice@xn--strae-oqa.de",
+        "alice@strasse.de",
+        "alice@example.org",
+    }
+
+
+def test_model_validation_reports_a_refused_spelling_on_the_email_field():
+    """full_clean() names the email field when the address has an invisible character."""
+    with pytest.raises(ValidationError) as error:
+        User(email="alice@exa\u200bmple.com", password="!").full_clean()
+    assert INVISIBLE in error.value.message_dict["email"]
+
+
+def test_saving_other_fields_leaves_a_stored_address_alone(password):
+    """Login still works for an address stored before it would have been refused."""
+    (user,) = User.objects.bulk_create(
+        [User(email="old\u200b@example.com", password=make_password(password))]
+    )
+    user.save(update_fields=["last_login"])
+    user.refresh_from_db()
+    assert user.email == "old\u200b@example.com"
+
+
+def test_form_save_reports_an_address_taken_meanwhile(password):
+    """A sign-up whose address was taken after validation gets the field error."""
+    form = UserCreationForm(
+        data={"email": "Ruth@Example.com", "password1": password, "password2": password}
+    )
+    assert form.is_valid()
+    User.objects.create_user("ruth@example.com")
+    with pytest.raises(EmailTakenMeanwhile):
+        form.save()
+    assert form.errors == {"email": [EMAIL_TAKEN]}
+    assert User.objects.count() == 1
+
+
+def test_admin_add_reports_an_address_taken_meanwhile(admin_client, monkeypatch):
+    """Two adds of one address at once: the later one gets the form with the error."""
+    save_form = UserAdmin.save_form
+    calls = []
+
+    def save_form_after_another_request(self, request, form, change):
+        if not calls:
+            # Another request stores the address after this one was validated.
+            User.objects.create_user("sam@example.com")
+        calls.append(form)
+        return save_form(self, request, form, change)
+
+    monkeypatch.setattr(UserAdmin, "save_form", save_form_after_another_request)
+    response = admin_client.post(
+        reverse("admin:users_user_add"),
+        {"email": "Sam@Example.com", "usable_password": "false"},
+    )
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors == {"email": [EMAIL_TAKEN]}
+    assert len(calls) == 1
+    assert User.objects.filter(email="sam@example.com").count() == 1
