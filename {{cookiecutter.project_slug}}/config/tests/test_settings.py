@@ -120,8 +120,10 @@ def test_manage_py_reports_a_bad_value_in_one_line(environment, monkeypatch):
     """No traceback: manage.py exits with the message alone, and status 1."""
     environment(**SERVER, DATABASE_URL="garbage")
     monkeypatch.setattr(sys, "argv", ["manage.py", "check"])
-    # Imported afresh, as in a new process; the test run's own module comes back.
-    monkeypatch.delitem(sys.modules, "config.settings")
+    # As in a new shell: manage.py picks config.settings and imports it afresh. The
+    # test run's own settings come back afterwards.
+    monkeypatch.delenv("DJANGO_SETTINGS_MODULE", raising=False)
+    monkeypatch.delitem(sys.modules, "config.settings", raising=False)
     with pytest.raises(SystemExit) as exit:
         runpy.run_path(str(PROJECT_DIR / "manage.py"), run_name="__main__")
     # Python prints a message given to SystemExit to stderr, and exits with 1.
