@@ -68,18 +68,59 @@ def ensure(environment):
         if python is None:
             raise LookupError(f"no Python {environment.python_version} found")
         shutil.rmtree(environment.path, ignore_errors=True)
-        subprocess.run([python, "-m", "venv", str(environment.path)], check=True)
-        subprocess.run(
-            [
-                str(environment.python),
-                "-m",
-                "pip",
-                "install",
-                "--quiet",
-                "--disable-pip-version-check",
-                *environment.requirements,
-            ],
-            check=True,
-        )
+        uv = find_uv()
+        if uv:
+            create_with_uv(uv, python, environment)
+        else:
+            create_with_pip(python, environment)
         stamp.write_text(wanted)
     return environment
+
+
+def find_uv():
+    """Return the uv installed beside the running Python, or on PATH, or None."""
+    return shutil.which("uv", path=str(Path(sys.executable).parent)) or shutil.which(
+        "uv"
+    )
+
+
+def create_with_uv(uv, python, environment):
+    """Build the environment from uv's shared cache, in seconds rather than minutes."""
+    # --seed gives it pip (and setuptools before 3.12), as python -m venv does, and
+    # the bytecode is written once here rather than by every process that imports.
+    never_download = {**os.environ, "UV_PYTHON_DOWNLOADS": "never"}
+    subprocess.run(
+        [uv, "venv", "--quiet", "--seed", "--python", python, str(environment.path)],
+        check=True,
+        env=never_download,
+    )
+    subprocess.run(
+        [
+            uv,
+            "pip",
+            "install",
+            "--quiet",
+            "--compile-bytecode",
+            "--python",
+            str(environment.python),
+            *environment.requirements,
+        ],
+        check=True,
+        env=never_download,
+    )
+
+
+def create_with_pip(python, environment):
+    subprocess.run([python, "-m", "venv", str(environment.path)], check=True)
+    subprocess.run(
+        [
+            str(environment.python),
+            "-m",
+            "pip",
+            "install",
+            "--quiet",
+            "--disable-pip-version-check",
+            *environment.requirements,
+        ],
+        check=True,
+    )

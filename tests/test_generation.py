@@ -13,6 +13,7 @@ from tests.conftest import (
     CHOICES,
     DJANGO_LINES,
     INITIAL_MIGRATION,
+    PROJECT,
     PROJECT_TEMPLATE,
     ready,
     run,
@@ -293,3 +294,19 @@ def test_template_tree_is_lint_clean(tmp_path):
             RUFF_CACHE_DIR=str(tmp_path),
         )
         assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_generated_project_pins_the_ruff_the_template_lints_it_with():
+    """One ruff version for the project, its pre-commit hooks and these tests."""
+    project_ruff = [
+        requirement
+        for requirement in PROJECT["optional-dependencies"]["dev"]
+        if requirement.startswith("ruff")
+    ]
+    template_ruff = [
+        line
+        for line in (TEMPLATE_DIR / "requirements-dev.txt").read_text().splitlines()
+        if line.startswith("ruff")
+    ]
+    assert project_ruff == template_ruff
+    assert project_ruff[0].startswith("ruff==")

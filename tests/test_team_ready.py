@@ -25,6 +25,8 @@ from tests.conftest import (
 from tests.environments import BARE, TEMPLATE_DIR, find_python
 
 RUNNABLE_BLOCK = re.compile(r"<!-- runnable -->\n```bash\n(.*?)```", re.DOTALL)
+# The uv form of the README's first two commands: set up and run, then test.
+UV_COMMANDS = re.compile(r"```bash\n(uv sync .*?)\n```\n\n```bash\n(uv run .*?)\n```")
 POSTGRES_SETUP_BLOCK = re.compile(
     r"<!-- postgres-setup -->\n```bash\n(.*?)```", re.DOTALL
 )
@@ -101,6 +103,33 @@ def test_readme_commands_work_as_written(
     secret_key = re.search(r"^SECRET_KEY=(.+)$", (project / ".env").read_text(), re.M)
     assert len(secret_key[1]) >= 50
     assert (project / ".git" / "hooks" / "pre-commit").is_file()
+
+
+@pytest.mark.parametrize("choice", CHOICE_PARAMS)
+def test_readme_uv_commands_work_as_written(
+    generate, tmp_path, record_property, choice
+):
+    """The uv form of the README's first two commands: install and migrate, then test."""
+    record_property("matrix", (choice, "5.2", "sqlite"))
+    project = shutil.copytree(generate(choice), tmp_path / "project")
+    readme = (project / "README.md").read_text()
+    setup, test = UV_COMMANDS.search(readme).groups()
+    # The server would run until stopped: everything before it runs as written.
+    *setup, serve = setup.split(" && ")
+    assert serve == "uv run python manage.py runserver"
+    uv = Path(sys.executable).with_name("uv")
+    path = os.pathsep.join((str(uv.parent), os.environ["PATH"]))
+    result = run(
+        ("bash", "-euc", f"{' && '.join(setup)}\n{test}"),
+        project,
+        PATH=path,
+        # The supported line's interpreter, never one uv would download.
+        UV_PYTHON=find_python(DJANGO_LINES["5.2"].python_version),
+        UV_PYTHON_DOWNLOADS="never",
+    )
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    assert " passed" in result.stdout
+    assert (project / "uv.lock").is_file()
 
 
 @pytest.mark.parametrize("choice", CHOICE_PARAMS)

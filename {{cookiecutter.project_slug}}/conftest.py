@@ -1,3 +1,4 @@
+import gc
 from io import StringIO
 
 import pytest
@@ -26,6 +27,12 @@ def pytest_configure(config):
         # tests switch it back on with the settings fixture.
         AXES_ENABLED=False,
     ).enable()
+
+
+def pytest_collection_finish(session):
+    # Django, the admin and the test modules stay loaded until the run ends:
+    # frozen, the garbage collector stops walking them again at each full pass.
+    gc.freeze()
 
 
 @pytest.fixture
