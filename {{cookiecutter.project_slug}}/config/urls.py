@@ -1,20 +1,17 @@
-from django.conf import settings
 from django.contrib import admin
-from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.views.generic import TemplateView
 
-from users.throttling import PasswordResetConfirmView
+from users.password_reset import PasswordResetConfirmView, PasswordResetView
 
 urlpatterns = [
     path("", TemplateView.as_view(template_name="home.html"), name="home"),
     path("admin/", admin.site.urls),
-    # The reset mail names the site, not the host name the request came in on.
+    # The reset mail names the site, and finds an address in any spelling the
+    # user model treats as the same.
     path(
         "accounts/password_reset/",
-        auth_views.PasswordResetView.as_view(
-            extra_email_context={"site_name": settings.SITE_NAME}
-        ),
+        PasswordResetView.as_view(),
         name="password_reset",
     ),
     # Whoever proves their address can log in again at once, even if failed

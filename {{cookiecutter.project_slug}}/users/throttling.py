@@ -1,8 +1,6 @@
 from asgiref.sync import sync_to_async
 from axes.backends import AxesStandaloneBackend
-from axes.utils import reset
 from django.contrib.auth import get_user_model
-from django.contrib.auth import views as auth_views
 from django.core.exceptions import ValidationError
 
 
@@ -13,15 +11,6 @@ class ThrottlingBackend(AxesStandaloneBackend):
         # Django's aauthenticate() asks every backend, and django-axes only
         # defines the synchronous method.
         return await sync_to_async(self.authenticate)(request, **credentials)
-
-
-class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
-    """Django's view; a new password also lifts a lockout for failed log-ins."""
-
-    def form_valid(self, form):
-        response = super().form_valid(form)
-        reset(username=form.user.get_username())
-        return response
 
 
 def login_name(request, credentials):

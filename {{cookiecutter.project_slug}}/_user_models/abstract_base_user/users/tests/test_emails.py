@@ -132,13 +132,17 @@ def test_login_lookup_finds_the_account_of_a_spelling(accounts, spelling, accoun
         assert User.objects.get_by_natural_key(spelling).email == account
 
 
+def refused_by_forms(account):
+    """Whether a form refuses a spelling: Django's email validation accepts only
+    ASCII before the "@", so forms refuse what code folds into émile@."""
+    return account is REFUSED or not account.isascii()
+
+
 def assert_refused_or_taken(errors, account):
     """Assert a form refused the spelling, or found its account, on "email" only."""
     assert list(errors) == ["email"]
     (message,) = errors["email"]
-    # Django's email validation accepts only ASCII before the "@", so a form
-    # refuses what code folds into émile@.
-    if account is REFUSED or not account.isascii():
+    if refused_by_forms(account):
         assert message in {INVALID, INVISIBLE}
     else:
         assert message == EMAIL_TAKEN
@@ -183,6 +187,41 @@ def test_admin_add_never_makes_a_second_account(
     assert response.status_code == 200
     assert_refused_or_taken(response.context["adminform"].form.errors, account)
     assert User.objects.count() == users
+
+
+@pytest.mark.parametrize(("spelling", "account"), SPELLINGS)
+def test_sign_up_never_makes_a_second_account(
+    accounts, client, mailoutbox, password, spelling, account
+):
+    """The sign-up page refuses a spelling, or mails the account it reaches."""
+    response = client.post(
+        reverse("signup"),
+        {"email": spelling, "password1": password, "password2": password},
+    )
+    assert User.objects.count() == accounts
+    if refused_by_forms(account):
+        assert list(response.context["form"].errors) == ["email"]
+        assert mailoutbox == []
+    else:
+        assert response.url == reverse("signup_done")
+        (mail,) = mailoutbox
+        assert mail.to == [account]
+
+
+@pytest.mark.parametrize(("spelling", "account"), SPELLINGS)
+def test_password_reset_finds_the_account_of_a_spelling(
+    accounts, client, mailoutbox, password, spelling, account
+):
+    """A reset asked for in another spelling mails the account's own address."""
+    User.objects.update(password=make_password(password))
+    response = client.post(reverse("password_reset"), {"email": spelling})
+    if refused_by_forms(account):
+        assert list(response.context["form"].errors) == ["email"]
+        assert mailoutbox == []
+    else:
+        assert response.url == reverse("password_reset_done")
+        (mail,) = mailoutbox
+        assert mail.to == [account]
 
 
 def change_data(user, **overrides):
