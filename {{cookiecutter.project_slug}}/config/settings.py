@@ -272,6 +272,9 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_USERNAME_CALLABLE = "users.throttling.login_name"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+# Failures and lockouts are still logged; this drops the banner every process
+# would print at startup and the user agent in each failure's log line.
+AXES_VERBOSE = False
 if BEHIND_PROXY:
     # The proxy appends the client's address to X-Forwarded-For: the last entry is
     # the one it wrote, any earlier ones came from the client and may be forged.

@@ -5,7 +5,16 @@ from django.core.exceptions import ValidationError
 
 
 class ThrottlingBackend(AxesStandaloneBackend):
-    """django-axes' backend, callable from async code as well."""
+    """django-axes' backend, callable from async code and outside requests as well."""
+
+    def authenticate(self, request, username=None, password=None, **kwargs):
+        # Code that checks a password outside a request (a shell, a script, a
+        # management command) has no address to count failures against, and
+        # django-axes would raise: such a check goes on to the next backend,
+        # unthrottled.
+        if request is None:
+            return None
+        return super().authenticate(request, username, password, **kwargs)
 
     async def aauthenticate(self, request, **credentials):
         # Django's aauthenticate() asks every backend, and django-axes only

@@ -2,6 +2,7 @@ from datetime import timedelta
 
 import pytest
 from axes.models import AccessAttempt
+from django.contrib.auth import authenticate
 from django.core import mail
 from django.db.models import F
 from django.urls import reverse
@@ -123,3 +124,10 @@ def test_locked_out_people_can_reset_their_password_and_log_in(client, user):
         {"new_password1": new_password, "new_password2": new_password},
     )
     assert log_in(client, user, new_password).status_code == 302
+
+
+def test_code_outside_a_request_can_still_check_a_password(user, password):
+    """authenticate() without a request, as a shell or script calls it, works."""
+    credentials = {"username": user.get_username()}
+    assert authenticate(**credentials, password=password) == user
+    assert authenticate(**credentials, password="wrong") is None
