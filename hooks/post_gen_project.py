@@ -20,6 +20,9 @@ PROJECT_DIR = Path.cwd()
 CHOICES_DIR = PROJECT_DIR / "_user_models"
 INITIAL_MIGRATION = Path("users", "migrations", "0001_initial.py")
 MINIMUM_DJANGO = (5, 2)
+# What config/settings.py imports, or names in INSTALLED_APPS and MIDDLEWARE:
+# makemigrations loads the settings, so every one must be importable.
+PACKAGES_THE_SETTINGS_LOAD = ("django", "environ", "axes", "ipware", "whitenoise")
 
 
 def keep_chosen_user_model():
@@ -55,9 +58,9 @@ def write_env_file():
     env_file.chmod(0o600)
 
 
-def django_is_available():
+def project_can_run():
     """Tell whether this interpreter can run the project's manage.py."""
-    if not all(importlib.util.find_spec(name) for name in ("django", "environ")):
+    if not all(map(importlib.util.find_spec, PACKAGES_THE_SETTINGS_LOAD)):
         return False
     # The installed version, read without the cost of importing Django; a
     # pre-release such as 6.2a1 counts as its line.
@@ -67,7 +70,7 @@ def django_is_available():
 
 def write_initial_migration():
     """Let Django write 0001_initial.py, or keep the copy shipped with the choice."""
-    if not django_is_available():
+    if not project_can_run():
         return
     (PROJECT_DIR / INITIAL_MIGRATION).unlink()
     environment = {

@@ -35,6 +35,11 @@ class Environment:
 
 # Cookiecutter alone, as most people install it (pipx, uvx): the offline path.
 BARE = Environment("bare", "3.11", (COOKIECUTTER,))
+# Cookiecutter beside Django, as on a machine that has Django for another project,
+# without the other packages the project's settings load.
+DJANGO_ALONE = Environment(
+    "django-alone", "3.11", (COOKIECUTTER, "Django>=5.2,<5.3", "django-environ")
+)
 
 
 def find_python(version):

@@ -19,7 +19,7 @@ from tests.conftest import (
     run,
     run_cookiecutter,
 )
-from tests.environments import BARE, TEMPLATE_DIR
+from tests.environments import BARE, DJANGO_ALONE, TEMPLATE_DIR
 
 CHOICES_DIR = PROJECT_TEMPLATE / "_user_models"
 
@@ -255,7 +255,10 @@ def test_settings_name_the_user_model(generate, choice):
 def test_django_writes_the_migration_and_the_shipped_copy_serves_without_it(
     tmp_path,
 ):
-    """With Django importable the hook runs makemigrations; without, it keeps the copy."""
+    """
+    With the project's packages importable the hook runs makemigrations; with
+    Django alone, or nothing but Cookiecutter, it keeps the copy.
+    """
     template = shutil.copytree(
         TEMPLATE_DIR,
         tmp_path / "template",
@@ -266,7 +269,11 @@ def test_django_writes_the_migration_and_the_shipped_copy_serves_without_it(
     )
     marked = template / shipped
     marked.write_text("# the shipped copy\n" + marked.read_text())
-    for environment, keeps_the_copy in ((BARE, True), (DJANGO_LINES["5.2"], False)):
+    for environment, keeps_the_copy in (
+        (BARE, True),
+        (DJANGO_ALONE, True),
+        (DJANGO_LINES["5.2"], False),
+    ):
         output_dir = tmp_path / environment.name
         output_dir.mkdir()
         result = run_cookiecutter(ready(environment), output_dir, template=template)
