@@ -41,6 +41,26 @@ def browser():
         browser.close()
 
 
+def open_page_behind_the_proxy(browser):
+    """
+    Open a page whose requests carry the HTTPS header a proxy adds; return its
+    browser context, the page and the list it fills with the policy violations
+    the browser reports.
+    """
+    context = browser.new_context(extra_http_headers={"X-Forwarded-Proto": "https"})
+    page = context.new_page()
+    violations = []
+    page.on(
+        "console",
+        lambda message: (
+            violations.append(message.text)
+            if "Content Security Policy" in message.text
+            else None
+        ),
+    )
+    return context, page, violations
+
+
 # Django 6's policy is the one to prove; 5.2 sends none.
 @pytest.mark.parametrize(
     ("choice", "line"),
@@ -76,17 +96,7 @@ def test_admin_and_site_pages_work_under_the_policy(
         "--no-input",
     )
     server = Server(project, line, environment, tmp_path)
-    context = browser.new_context(extra_http_headers={"X-Forwarded-Proto": "https"})
-    page = context.new_page()
-    violations = []
-    page.on(
-        "console",
-        lambda message: (
-            violations.append(message.text)
-            if "Content Security Policy" in message.text
-            else None
-        ),
-    )
+    context, page, violations = open_page_behind_the_proxy(browser)
     base = f"http://localhost:{port}"
     try:
         server.wait_until_listening()
@@ -193,17 +203,7 @@ def test_a_person_signs_up_and_manages_their_account(
     manage(line, project, environment, "migrate", "--no-input")
     manage(line, project, environment, "collectstatic", "--no-input")
     server = Server(project, line, environment, tmp_path)
-    context = browser.new_context(extra_http_headers={"X-Forwarded-Proto": "https"})
-    page = context.new_page()
-    violations = []
-    page.on(
-        "console",
-        lambda message: (
-            violations.append(message.text)
-            if "Content Security Policy" in message.text
-            else None
-        ),
-    )
+    context, page, violations = open_page_behind_the_proxy(browser)
     site = Site(page, f"http://localhost:{port}", mail_dir)
     login = "ada@example.com" if choice == "abstract_base_user" else "ada"
     password, new_password = "a first long passphrase", "a second long passphrase"

@@ -13,6 +13,7 @@ from users.forms import (
     UserCreationForm,
 )
 from users.models import User
+from users.tests.test_admin import change_data
 
 EMAIL_TAKEN = "A user with that email address already exists."
 INVALID = "Enter a valid email address."
@@ -222,17 +223,6 @@ def test_password_reset_finds_the_account_of_a_spelling(
         assert response.url == reverse("password_reset_done")
         (mail,) = mailoutbox
         assert mail.to == [account]
-
-
-def change_data(user, **overrides):
-    """The admin's change form as a browser sends it, with these fields changed."""
-    return {
-        "email": user.email,
-        "is_active": "on",
-        "date_joined_0": "2024-01-01",
-        "date_joined_1": "00:00:00",
-        **overrides,
-    }
 
 
 @pytest.mark.parametrize(("spelling", "account"), SPELLINGS)
