@@ -177,6 +177,9 @@ LOGGING = {
             "level": LOG_LEVEL,
             "propagate": False,
         },
+        # django-axes logs four INFO lines for every successful log-in; at the
+        # default level only its warnings, a failure or a lockout, are kept.
+        "axes": {"level": "WARNING" if LOG_LEVEL == "INFO" else LOG_LEVEL},
     },
 }
 ADMIN_EMAILS = env.list("ADMINS", default=[])

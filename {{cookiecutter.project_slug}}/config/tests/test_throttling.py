@@ -131,3 +131,13 @@ def test_code_outside_a_request_can_still_check_a_password(user, password):
     credentials = {"username": user.get_username()}
     assert authenticate(**credentials, password=password) == user
     assert authenticate(**credentials, password="wrong") is None
+
+
+def test_the_log_keeps_failures_and_leaves_out_successes(
+    client, user, password, caplog
+):
+    """At the default level a failed log-in is logged once; a successful one is not."""
+    log_in(client, user, "wrong")
+    log_in(client, user, password)
+    throttling_records = [r for r in caplog.records if r.name.startswith("axes")]
+    assert [r.levelname for r in throttling_records] == ["WARNING"]
