@@ -1,5 +1,6 @@
 from asgiref.sync import sync_to_async
 from axes.backends import AxesStandaloneBackend
+from axes.models import AccessAttempt
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 
@@ -34,4 +35,7 @@ def login_name(request, credentials):
     try:
         return user_model._default_manager.get_by_natural_key(name).get_username()
     except (user_model.DoesNotExist, ValueError, ValidationError):
-        return name
+        # No account has this name. django-axes still counts the attempts,
+        # under a name cut to fit the column it stores names in, which
+        # PostgreSQL would otherwise refuse with an error.
+        return name[: AccessAttempt._meta.get_field("username").max_length]

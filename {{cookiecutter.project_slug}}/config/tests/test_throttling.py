@@ -141,3 +141,12 @@ def test_the_log_keeps_failures_and_leaves_out_successes(
     log_in(client, user, password)
     throttling_records = [r for r in caplog.records if r.name.startswith("axes")]
     assert [r.levelname for r in throttling_records] == ["WARNING"]
+
+
+def test_an_overlong_name_gets_the_usual_refusal(client):
+    """A name longer than any account's is refused like any wrong one, and counted."""
+    name = "a" * 300
+    response = client.post(reverse("login"), {"username": name, "password": "wrong"})
+    assert response.status_code == 200
+    assert response.context["form"].errors
+    assert AccessAttempt.objects.get().username == name[:255]
