@@ -156,6 +156,42 @@ def test_generation_works_in_a_folder_with_spaces_and_accents(tmp_path, choice):
     assert result.returncode == 0, result.stderr
 
 
+def test_a_name_with_quotes_and_markup_is_shown_as_written(tmp_path):
+    """
+    A project name holding quotes, a backslash and HTML characters stays exact in
+    the settings, is escaped on pages, is plain in mail, and lints clean.
+    """
+    environment = ready(DJANGO_LINES["5.2"])
+    name = 'Bob\'s "Bikes" & <Co> \\ Ltd'
+    result = run_cookiecutter(
+        environment, tmp_path, project_name=name, user_model="abstract_base_user"
+    )
+    assert result.returncode == 0, result.stderr
+    project = tmp_path / "bob_s_bikes_co_ltd"
+    for command in (("check",), ("format", "--check")):
+        result = run(
+            (sys.executable, "-m", "ruff", *command, "."),
+            project,
+            RUFF_CACHE_DIR=str(tmp_path / "ruff"),
+        )
+        assert result.returncode == 0, result.stdout + result.stderr
+    result = run(
+        (
+            environment.python,
+            "-c",
+            "import django; django.setup(); from django.conf import settings; "
+            "print(settings.SITE_NAME)",
+        ),
+        project,
+        DJANGO_SETTINGS_MODULE="config.settings",
+    )
+    assert result.stdout.strip() == name, result.stderr
+    # The pages' titles and the mails' subjects and bodies.
+    tests = ("config/tests/test_pages.py", "users/tests/test_accounts.py")
+    result = run((environment.python, "-m", "pytest", "-q", *tests), project)
+    assert result.returncode == 0, result.stdout[-3000:]
+
+
 def test_replay_gives_the_same_project(tmp_path):
     environment = ready(DJANGO_LINES["5.2"])
     first, second = tmp_path / "first", tmp_path / "second"

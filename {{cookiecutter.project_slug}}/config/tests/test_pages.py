@@ -4,6 +4,7 @@ import pytest
 from django.conf import settings
 from django.core import mail
 from django.urls import reverse
+from django.utils.html import escape
 
 pytestmark = pytest.mark.django_db
 
@@ -23,7 +24,7 @@ def test_public_pages_carry_the_sites_name_and_look(client, name):
     response = client.get(reverse(name))
     assert response.status_code == 200
     page = response.content.decode()
-    assert f"| {settings.SITE_NAME}</title>" in page
+    assert f"| {escape(settings.SITE_NAME)}</title>" in page
     assert "/static/css/site.css" in page
     assert "Django administration" not in page
 

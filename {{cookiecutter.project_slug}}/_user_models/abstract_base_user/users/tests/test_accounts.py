@@ -1,9 +1,9 @@
-import re
-
 import pytest
+from django.conf import settings
 from django.core import mail
 from django.urls import reverse
 
+from config.tests.test_pages import mailed_link
 from users.forms import SignUpForm
 from users.models import User
 
@@ -21,10 +21,6 @@ def sign_up_data(password):
     }
 
 
-def mailed_link(message):
-    return re.search(r"https?://[^/\s]+(/\S*)", message.body)[1]
-
-
 def sign_up(client, data):
     response = client.post(reverse("signup"), data)
     assert response.status_code == 302
@@ -40,6 +36,9 @@ def test_sign_up_opens_an_inactive_account_and_mails_a_link(client, sign_up_data
     assert str(user.date_of_birth) == "1990-04-01"
     (message,) = mail.outbox
     assert message.to == ["newcomer@example.com"]
+    # Mail is plain text: the site's name is written as it is, never HTML-escaped.
+    assert settings.SITE_NAME in message.subject
+    assert settings.SITE_NAME in message.body
     assert reverse("activate", args=["x", "y"]).split("x/")[0] in mailed_link(message)
     response = client.post(
         reverse("login"),
