@@ -8,17 +8,29 @@ that names the variable and says how to fix it.
 
 import contextlib
 import importlib
+import importlib.util
 import os
 import sys
+from email.utils import parseaddr
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import environ
-from django.core.exceptions import ImproperlyConfigured
+from django.core.exceptions import ImproperlyConfigured, ValidationError
+from django.core.validators import validate_email
 
 TRUE_WORDS = frozenset({"true", "yes", "on", "1"})
 FALSE_WORDS = frozenset({"false", "no", "off", "0"})
 NOT_SET = environ.Env.NOTSET
+# The modules each database backend imports; without one, Django would stop with a
+# traceback at the first query instead.
+DATABASE_DRIVERS = {
+    "django.db.backends.postgresql": ("psycopg", "psycopg2"),
+    "django.contrib.gis.db.backends.postgis": ("psycopg", "psycopg2"),
+    "django.db.backends.mysql": ("MySQLdb",),
+    "django.contrib.gis.db.backends.mysql": ("MySQLdb",),
+    "django.db.backends.oracle": ("oracledb",),
+}
 
 
 class Env(environ.Env):
@@ -107,51 +119,106 @@ class Env(environ.Env):
     def db_url(self, var="DATABASE_URL", default=NOT_SET, **options):
         """Return a DATABASES entry, refusing URLs Django would misread."""
         url = self.str(var, default)
-        scheme = urlsplit(url).scheme if "://" in url else ""
-        if scheme not in self.DB_SCHEMES:
+        example = "postgres://USER:PASSWORD@HOST:5432/NAME"
+        # ":memory:" is SQLite's name for a database in memory, not a host and port.
+        in_memory = url in {"sqlite://:memory:", "spatialite://:memory:"}
+        parts = urlsplit(url) if in_memory else self.url_parts(var, url, example)
+        if parts.scheme not in self.DB_SCHEMES:
             raise ImproperlyConfigured(
                 f"{var} does not start with a known database scheme (it starts with "
-                f"{scheme or url[:12]!r}). Write, for instance, "
-                "postgres://USER:PASSWORD@HOST:5432/NAME or "
+                f"{parts.scheme or url[:12]!r}). Write, for instance, {example} or "
                 "sqlite:////absolute/path/db.sqlite3."
             )
-        if scheme in {"sqlite", "spatialite"} and url != f"{scheme}://:memory:":
-            # sqlite://name.db (two slashes) would silently open an in-memory
-            # database, and sqlite:///name.db a file in the current folder.
-            path = urlsplit(url).path
-            if urlsplit(url).netloc or not Path(path[1:]).is_absolute():
-                raise ImproperlyConfigured(
-                    f"{var} names a relative SQLite path, which would depend on the "
-                    "folder the command runs from. Write an absolute one with four "
-                    "slashes: sqlite:////absolute/path/db.sqlite3."
-                )
+        # sqlite://name.db (two slashes) would silently open an in-memory database,
+        # and sqlite:///name.db a file in the current folder.
+        if (
+            parts.scheme in {"sqlite", "spatialite"}
+            and not in_memory
+            and (parts.netloc or not Path(parts.path[1:]).is_absolute())
+        ):
+            raise ImproperlyConfigured(
+                f"{var} names a relative SQLite path, which would depend on the "
+                "folder the command runs from. Write an absolute one with four "
+                "slashes: sqlite:////absolute/path/db.sqlite3."
+            )
         config = {**self.db_url_config(url), **options}
         if not config.get("NAME"):
             raise ImproperlyConfigured(
                 f"{var} names no database. End it with the database name, such as "
-                f"{scheme}://USER:PASSWORD@HOST:5432/NAME."
+                f"{parts.scheme}://USER:PASSWORD@HOST:5432/NAME."
+            )
+        drivers = DATABASE_DRIVERS.get(config["ENGINE"], ())
+        if drivers and not any(map(importlib.util.find_spec, drivers)):
+            raise ImproperlyConfigured(
+                f"{var} names a {parts.scheme} database, but its driver "
+                f"({' or '.join(drivers)}) is not installed. For PostgreSQL, install "
+                'the project with its extra: pip install -e ".[postgres]".'
             )
         return config
 
     def email_url(self, var="EMAIL_URL", default=NOT_SET, backend=None):
         """Return the mail settings of a URL such as smtp+tls://user:pw@host:587."""
         url = self.str(var, default)
-        parts = urlsplit(url)
+        example = "smtp+tls://USER:PASSWORD@smtp.example.com:587"
+        parts = self.url_parts(var, url, example)
         if parts.scheme not in self.EMAIL_SCHEMES or (
             parts.scheme.startswith("smtp") and not parts.hostname
         ):
             raise ImproperlyConfigured(
-                f"{var} is not a mail URL. Write, for instance, "
-                "smtp+tls://USER:PASSWORD@smtp.example.com:587, or consolemail:// "
-                "to print mail."
+                f"{var} is not a mail URL. Write, for instance, {example}, or "
+                "consolemail:// to print mail."
             )
+        if parts.scheme == "filemail" and not Path(parts.path[1:]).is_absolute():
+            raise ImproperlyConfigured(
+                f"{var} names a relative folder, which would depend on the folder the "
+                "command runs from. Write an absolute one with four slashes: "
+                "filemail:////absolute/folder."
+            )
+        return self.email_url_config(url)
+
+    def email_address(self, var, default=NOT_SET):
+        """Return a sender such as ops@example.com or "Ops <ops@example.com>"."""
+        value = self.str(var, default)
+        if not is_email_address(parseaddr(value)[1]):
+            raise ImproperlyConfigured(
+                f"{var}={value!r} is not an email address. Write one such as "
+                "ops@example.com or Ops <ops@example.com>."
+            )
+        return value
+
+    def email_addresses(self, var, default=NOT_SET):
+        """Return a comma-separated list of plain addresses."""
+        addresses = self.list(var, default)
+        for address in addresses:
+            if not is_email_address(address):
+                raise ImproperlyConfigured(
+                    f"{var} holds {address!r}, which is not an email address. Write "
+                    "plain addresses, such as ops@example.com,dev@example.com."
+                )
+        return addresses
+
+    @staticmethod
+    def url_parts(var, url, example):
+        """Split a URL, refusing one whose host or port cannot be read."""
         try:
-            return self.email_url_config(url)
+            parts = urlsplit(url)
+            parts.port  # noqa: B018 - reading it checks it is a number from 0 to 65535
         except ValueError as error:
-            raise ImproperlyConfigured(f"{var} cannot be read: {error}.") from None
+            raise ImproperlyConfigured(
+                f"{var} cannot be read ({error}). Write, for instance, {example}."
+            ) from None
+        return parts
 
     db = db_url
     email = email_url
+
+
+def is_email_address(value):
+    try:
+        validate_email(value)
+    except ValidationError:
+        return False
+    return True
 
 
 @contextlib.contextmanager

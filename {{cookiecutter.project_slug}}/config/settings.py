@@ -182,7 +182,7 @@ LOGGING = {
         "axes": {"level": "WARNING" if LOG_LEVEL == "INFO" else LOG_LEVEL},
     },
 }
-ADMIN_EMAILS = env.list("ADMINS", default=[])
+ADMIN_EMAILS = env.email_addresses("ADMINS", default=[])
 # Django 6.0 takes plain addresses; 5.2 wants (name, address) pairs.
 ADMINS = ADMIN_EMAILS if django.VERSION >= (6, 0) else [(a, a) for a in ADMIN_EMAILS]
 
@@ -192,7 +192,9 @@ ADMINS = ADMIN_EMAILS if django.VERSION >= (6, 0) else [(a, a) for a in ADMIN_EM
 EMAIL = env.email_url(
     "EMAIL_URL", default="consolemail://" if DEBUG else "smtp://localhost:25"
 )
-DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="webmaster@localhost")
+DEFAULT_FROM_EMAIL = env.email_address(
+    "DEFAULT_FROM_EMAIL", default="webmaster@localhost"
+)
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 if django.VERSION >= (6, 1):
     # Django 6.1 replaced EMAIL_BACKEND and the EMAIL_* settings with MAILERS.

@@ -90,6 +90,13 @@ BAD_VALUES = [
     ({"DATABASE_URL": "sqlite://relative.db"}, r"DATABASE_URL names a relative SQLite"),
     ({"DATABASE_URL": "sqlite:///db.sqlite3"}, r"DATABASE_URL names a relative SQLite"),
     ({"DATABASE_URL": "postgres://u:p@db:5432/"}, r"DATABASE_URL names no database"),
+    ({"DATABASE_URL": "postgres://u:p@db:port/app"}, r"DATABASE_URL cannot be read"),
+    ({"DATABASE_URL": "postgres://u:p@db:99999/app"}, r"DATABASE_URL cannot be read"),
+    ({"DATABASE_URL": "postgres://u:p@[::1/app"}, r"DATABASE_URL cannot be read"),
+    (
+        {"DATABASE_URL": "mysql://u:p@db:3306/app"},
+        r"DATABASE_URL names a mysql database, but its driver \(MySQLdb\)",
+    ),
     ({"CONN_MAX_AGE": "forever"}, r"CONN_MAX_AGE='forever' is not a whole number"),
     ({"SECURE_HSTS_SECONDS": "abc"}, r"SECURE_HSTS_SECONDS='abc' is not a whole"),
     ({"SECURE_HSTS_SECONDS": "-1"}, r"SECURE_HSTS_SECONDS='-1' is not a whole"),
@@ -100,6 +107,10 @@ BAD_VALUES = [
     ({"EMAIL_URL": "garbage"}, r"EMAIL_URL is not a mail URL"),
     ({"EMAIL_URL": "smtp://"}, r"EMAIL_URL is not a mail URL"),
     ({"EMAIL_URL": "smtp://mail:port/"}, r"EMAIL_URL cannot be read"),
+    ({"EMAIL_URL": "smtp://u:p@[::1:25"}, r"EMAIL_URL cannot be read"),
+    ({"EMAIL_URL": "filemail:///tmp/mail"}, r"EMAIL_URL names a relative folder"),
+    ({"ADMINS": "ops@example.com,ops"}, r"ADMINS holds 'ops', which is not an email"),
+    ({"DEFAULT_FROM_EMAIL": "x"}, r"DEFAULT_FROM_EMAIL='x' is not an email address"),
     ({"LOG_LEVEL": "loud"}, r"LOG_LEVEL='loud' is not one of DEBUG, INFO"),
 ]
 
@@ -238,6 +249,13 @@ def test_admins_get_errors_by_mail(load_settings):
         assert emails == settings.ADMINS
     else:
         assert [email for _, email in settings.ADMINS] == emails
+
+
+def test_the_sender_may_carry_a_name(load_settings):
+    """DEFAULT_FROM_EMAIL takes a name beside the address, and errors come from it."""
+    sender = "Shop <shop@example.com>"
+    settings = load_settings(**SERVER, DEFAULT_FROM_EMAIL=sender)
+    assert settings.DEFAULT_FROM_EMAIL == settings.SERVER_EMAIL == sender
 
 
 def test_log_level_comes_from_the_environment(load_settings):
