@@ -11,6 +11,7 @@ from django.core import checks
 from django.core.exceptions import ImproperlyConfigured
 from django.test import override_settings
 
+from config import environment as environment_module
 from config.environment import Env
 from config.logs import OneLineFormatter
 
@@ -163,7 +164,31 @@ def test_sqlite_queues_concurrent_writers(load_settings):
     }
 
 
-def test_postgres_keeps_checked_connections(load_settings):
+@pytest.fixture
+def without_psycopg(monkeypatch):
+    """Make PostgreSQL's driver, whether installed here or not, one that is missing."""
+    drivers = {**environment_module.DATABASE_DRIVERS}
+    drivers["django.db.backends.postgresql"] = ("a_driver_that_is_not_installed",)
+    monkeypatch.setattr(environment_module, "DATABASE_DRIVERS", drivers)
+
+
+@pytest.fixture
+def with_psycopg(monkeypatch):
+    """Let settings name a PostgreSQL database whether psycopg is installed or not."""
+    drivers = {**environment_module.DATABASE_DRIVERS}
+    del drivers["django.db.backends.postgresql"]
+    monkeypatch.setattr(environment_module, "DATABASE_DRIVERS", drivers)
+
+
+def test_postgres_without_its_driver_says_what_to_install(
+    load_settings, without_psycopg
+):
+    """A PostgreSQL URL in an environment without psycopg says to add the extra."""
+    with pytest.raises(ImproperlyConfigured, match=r'pip install -e "\.\[postgres\]"'):
+        load_settings(**SERVER, DATABASE_URL="postgres://app@db:5432/app")
+
+
+def test_postgres_keeps_checked_connections(load_settings, with_psycopg):
     """Connections persist for CONN_MAX_AGE seconds and are checked before reuse."""
     database = load_settings(
         **SERVER,
