@@ -232,8 +232,22 @@ def exit_on_bad_environment():
 
 
 def import_settings_or_exit():
-    """Import the settings, or end the process with their one-line message."""
+    """
+    Import the settings, or end the process with their one-line message; also
+    end it when a package the settings name is not installed in this Python.
+    """
     with exit_on_bad_environment():
-        importlib.import_module(
+        settings = importlib.import_module(
             os.environ.get("DJANGO_SETTINGS_MODULE", "config.settings")
+        )
+    # Run from another virtual environment, or before the project is installed,
+    # Django would stop with a traceback at the first app or middleware it loads.
+    packages = {name.split(".")[0] for name in settings.INSTALLED_APPS}
+    packages |= {name.split(".")[0] for name in settings.MIDDLEWARE}
+    missing = sorted(name for name in packages if not importlib.util.find_spec(name))
+    if missing:
+        sys.exit(
+            f"Error: the settings use {', '.join(missing)}, not installed in "
+            f"{sys.executable}. Activate the project's virtual environment, or "
+            'install the project into this one: pip install -e ".[dev]".'
         )

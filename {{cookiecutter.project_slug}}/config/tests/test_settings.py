@@ -12,7 +12,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.test import override_settings
 
 from config import environment as environment_module
-from config.environment import Env
+from config.environment import Env, import_settings_or_exit
 from config.logs import OneLineFormatter
 
 PROJECT_DIR = Path(__file__).resolve().parents[2]
@@ -129,6 +129,22 @@ def test_development_allows_what_a_server_may_not(load_settings):
     """With DEBUG on, an empty host list and a short key are fine on a laptop."""
     settings = load_settings(DEBUG="True", SECRET_KEY="dev", ALLOWED_HOSTS="")
     assert settings.ALLOWED_HOSTS == []
+
+
+def test_a_package_missing_from_this_python_is_named_in_one_line(tmp_path, monkeypatch):
+    """Settings naming an app that is not installed stop with what to install."""
+    (tmp_path / "settings_with_a_missing_app.py").write_text(
+        "from config.settings import *  # noqa: F403\n"
+        "INSTALLED_APPS = [*INSTALLED_APPS, 'a_package_not_installed.apps']\n"
+    )
+    monkeypatch.syspath_prepend(tmp_path)
+    monkeypatch.setenv("DJANGO_SETTINGS_MODULE", "settings_with_a_missing_app")
+    with pytest.raises(SystemExit) as exit:
+        import_settings_or_exit()
+    message = exit.value.code
+    assert message.startswith("Error: the settings use a_package_not_installed,")
+    assert 'pip install -e ".[dev]"' in message
+    assert "\n" not in message
 
 
 def test_manage_py_reports_a_bad_value_in_one_line(environment, monkeypatch):
