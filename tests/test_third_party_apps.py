@@ -85,11 +85,10 @@ def test_the_usual_apps_work_with_the_user_model(generate, tmp_path, choice, lin
     }
     pytest_ = ("-m", "pytest", "-q", "-p", "no:cacheprovider")
     for command, extra in (
-        (("manage.py", "check", "--fail-level", "WARNING"), {}),
-        (("manage.py", "makemigrations", "--check", "--dry-run"), {}),
         # Each pytest run builds its test database by applying every migration,
         # the apps' own and guardian's anonymous user included: a separate
-        # `migrate` would prove nothing more.
+        # `migrate` would prove nothing more. checks.py runs `check` and
+        # `makemigrations --check` in its process, sparing two start-ups.
         ((*pytest_, "third_party/checks.py"), {}),
         (
             (*pytest_, "-k", REPLACED_BY_THE_APPS, *PAGES_REPLACED_BY_THE_APPS),

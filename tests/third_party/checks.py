@@ -11,6 +11,7 @@ import os
 import pytest
 from django.conf import settings
 from django.contrib.auth import get_user, get_user_model
+from django.core.management import call_command
 from django.test import RequestFactory
 from django.urls import reverse
 from guardian.utils import get_anonymous_user
@@ -162,6 +163,16 @@ def test_the_apps_are_installed():
     """Guard against a settings module that silently fell back to the project's."""
     assert "allauth.account" in settings.INSTALLED_APPS
     assert settings.ROOT_URLCONF == "third_party.urls"
+
+
+def test_system_checks_pass_with_the_apps():
+    """manage.py check --fail-level WARNING: no app's check objects to the user model."""
+    call_command("check", fail_level="WARNING")
+
+
+def test_the_apps_leave_the_project_without_a_missing_migration():
+    """manage.py makemigrations --check: every model matches its migrations."""
+    call_command("makemigrations", check=True, dry_run=True, verbosity=0)
 
 
 def make_staff_user(**extra_fields):
