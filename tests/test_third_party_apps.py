@@ -83,17 +83,18 @@ def test_the_usual_apps_work_with_the_user_model(generate, tmp_path, choice, lin
         "DJANGO_SETTINGS_MODULE": "third_party.settings",
         "USER_MODEL": choice,
     }
-    pytest_ = ("-m", "pytest", "-q", "-p", "no:cacheprovider")
+    pytest_ = ("-m", "pytest", "-q", "-p", "no:cacheprovider", "--reuse-db")
     for command, extra in (
-        # Each pytest run builds its test database by applying every migration,
-        # the apps' own and guardian's anonymous user included: a separate
-        # `migrate` would prove nothing more. checks.py runs `check` and
-        # `makemigrations --check` in its process, sparing two start-ups.
-        ((*pytest_, "third_party/checks.py"), {}),
+        # The project's own tests first, without guardian's anonymous user: they
+        # count users. The first run builds the test database by applying every
+        # migration, the apps' own included, so a separate `migrate` would prove
+        # nothing more; the second reuses it, and its migrate adds the anonymous
+        # user. checks.py also runs `check` and `makemigrations --check`.
         (
             (*pytest_, "-k", REPLACED_BY_THE_APPS, *PAGES_REPLACED_BY_THE_APPS),
             {"WITHOUT_ANONYMOUS_USER": "1"},
         ),
+        ((*pytest_, "third_party/checks.py"), {}),
     ):
         result = run((python, *command), project, **environment, **extra)
         assert result.returncode == 0, (

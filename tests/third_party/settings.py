@@ -7,7 +7,13 @@ USER_MODEL names the template's choice.
 import os
 
 from config.settings import *  # noqa: F403
-from config.settings import AUTHENTICATION_BACKENDS, INSTALLED_APPS, MIDDLEWARE
+from config.settings import (
+    AUTHENTICATION_BACKENDS,
+    BASE_DIR,
+    DATABASES,
+    INSTALLED_APPS,
+    MIDDLEWARE,
+)
 
 INSTALLED_APPS = [
     *INSTALLED_APPS,
@@ -70,6 +76,11 @@ elif os.environ["USER_MODEL"] == "profile":
         "third_party.backends.ProfileAllauthBackend",
         "guardian.backends.ObjectPermissionBackend",
     ]
+
+# The apps test runs pytest twice on one test database kept in a file (pytest
+# --reuse-db): the second run skips the apps' hundreds of migrations, and its
+# migrate still sends post_migrate, which adds guardian's anonymous user.
+DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / "test_database.sqlite3")}
 
 if os.environ.get("WITHOUT_ANONYMOUS_USER"):
     # guardian's migrate adds its anonymous user to every database, the test
