@@ -1,3 +1,5 @@
+from contextlib import contextmanager
+
 import pytest
 from django.contrib import admin
 from django.contrib.auth.hashers import make_password
@@ -38,7 +40,8 @@ def fullwidth(text):
 
 
 # Each spelling, by name: the spelling typed, and the stored account whose mailbox
-# it reaches, or REFUSED.
+# it reaches, or REFUSED. Each entry point meets them all in one test, a subtest
+# each, so that the accounts and the admin are set up once rather than 32 times.
 SPELLINGS = {
     "case": ("Alice@Example.COM", "alice@example.com"),
     "spaces-around": ("  alice@example.com  ", "alice@example.com"),
@@ -83,39 +86,25 @@ def accounts():
     return User.objects.count()
 
 
-@pytest.fixture
-def each_spelling(subtests):
-    """
-    Return a function that runs a check once for every spelling, as a subtest.
-
-    Each check runs in a savepoint that is rolled back, so a check that stores
-    something by mistake fails alone: the next spelling meets the same database.
-    One test per entry point with its spellings as subtests, rather than one test
-    per spelling, sets the accounts and the admin up once instead of 32 times.
-    """
-
-    def run(check):
-        for name, (spelling, account) in SPELLINGS.items():
-            with subtests.test(name), transaction.atomic():
-                check(spelling, account)
-                transaction.set_rollback(True)
-
-    return run
+@contextmanager
+def rolled_back():
+    """Undo what the block stores: a spelling stored by mistake fails alone."""
+    with transaction.atomic():
+        yield
+        transaction.set_rollback(True)
 
 
-def test_canonical_email_folds_or_refuses(each_spelling):
+def test_canonical_email_folds_or_refuses(subtests):
     """Each spelling gives its account's stored address, or is refused."""
-
-    def check(spelling, account):
-        if account is REFUSED:
-            with pytest.raises(ValidationError) as error:
-                canonical_email(spelling)
-            assert error.value.messages[0] in {INVALID, INVISIBLE}
-        else:
-            assert canonical_email(spelling) == account
-            assert canonical_email(account) == account
-
-    each_spelling(check)
+    for name, (spelling, account) in SPELLINGS.items():
+        with subtests.test(name):
+            if account is REFUSED:
+                with pytest.raises(ValidationError) as error:
+                    canonical_email(spelling)
+                assert error.value.messages[0] in {INVALID, INVISIBLE}
+            else:
+                assert canonical_email(spelling) == account
+                assert canonical_email(account) == account
 
 
 def create_user(email):
@@ -131,29 +120,25 @@ def save_an_instance(email):
 
 
 @pytest.mark.parametrize("save", [create_user, objects_create, save_an_instance])
-def test_code_never_stores_a_second_account(accounts, each_spelling, save):
+def test_code_never_stores_a_second_account(accounts, subtests, save):
     """Saved from code, a spelling meets its account in the database, or is refused."""
-
-    def check(spelling, account):
-        expected = IntegrityError if account else ValidationError
-        with pytest.raises(expected), transaction.atomic():
-            save(spelling)
-        assert User.objects.count() == accounts
-
-    each_spelling(check)
+    for name, (spelling, account) in SPELLINGS.items():
+        with subtests.test(name), rolled_back():
+            expected = IntegrityError if account else ValidationError
+            with pytest.raises(expected), transaction.atomic():
+                save(spelling)
+            assert User.objects.count() == accounts
 
 
-def test_login_lookup_finds_the_account_of_a_spelling(accounts, each_spelling):
+def test_login_lookup_finds_the_account_of_a_spelling(accounts, subtests):
     """Login finds the account a spelling reaches, and no one for a refused one."""
-
-    def check(spelling, account):
-        if account is REFUSED:
-            with pytest.raises(User.DoesNotExist):
-                User.objects.get_by_natural_key(spelling)
-        else:
-            assert User.objects.get_by_natural_key(spelling).email == account
-
-    each_spelling(check)
+    for name, (spelling, account) in SPELLINGS.items():
+        with subtests.test(name), rolled_back():
+            if account is REFUSED:
+                with pytest.raises(User.DoesNotExist):
+                    User.objects.get_by_natural_key(spelling)
+            else:
+                assert User.objects.get_by_natural_key(spelling).email == account
 
 
 def refused_by_forms(account):
@@ -188,60 +173,53 @@ def change_form(email, user, password):
 
 
 @pytest.mark.parametrize("form", [creation_form, admin_creation_form, change_form])
-def test_forms_never_make_a_second_account(
-    accounts, each_spelling, user, password, form
-):
+def test_forms_never_make_a_second_account(accounts, subtests, user, password, form):
     """A form refuses each spelling on its email field, as taken or as invalid."""
-
-    def check(spelling, account):
-        bound = form(spelling, user, password)
-        assert not bound.is_valid()
-        assert_refused_or_taken(bound.errors, account)
-
-    each_spelling(check)
+    for name, (spelling, account) in SPELLINGS.items():
+        with subtests.test(name), rolled_back():
+            bound = form(spelling, user, password)
+            assert not bound.is_valid()
+            assert_refused_or_taken(bound.errors, account)
 
 
 def test_sign_up_never_makes_a_second_account(
-    accounts, each_spelling, client, mailoutbox, password
+    accounts, subtests, client, mailoutbox, password
 ):
     """The sign-up page refuses a spelling, or mails the account it reaches."""
-
-    def check(spelling, account):
-        mailoutbox.clear()
-        response = client.post(
-            reverse("signup"),
-            {"email": spelling, "password1": password, "password2": password},
-        )
-        assert User.objects.count() == accounts
-        if refused_by_forms(account):
-            assert list(response.context["form"].errors) == ["email"]
-            assert mailoutbox == []
-        else:
-            assert response.url == reverse("signup_done")
-            (mail,) = mailoutbox
-            assert mail.to == [account]
-
-    each_spelling(check)
+    for name, (spelling, account) in SPELLINGS.items():
+        with subtests.test(name), rolled_back():
+            mailoutbox.clear()
+            response = client.post(
+                reverse("signup"),
+                {"email": spelling, "password1": password, "password2": password},
+            )
+            assert User.objects.count() == accounts
+            if refused_by_forms(account):
+                assert list(response.context["form"].errors) == ["email"]
+                assert mailoutbox == []
+            else:
+                assert response.url == reverse("signup_done")
+                (mail,) = mailoutbox
+                assert mail.to == [account]
 
 
 def test_password_reset_finds_the_account_of_a_spelling(
-    accounts, each_spelling, client, mailoutbox, password
+    accounts, subtests, client, mailoutbox, password
 ):
     """A reset asked for in another spelling mails the account's own address."""
     User.objects.update(password=make_password(password))
 
-    def check(spelling, account):
-        mailoutbox.clear()
-        response = client.post(reverse("password_reset"), {"email": spelling})
-        if refused_by_forms(account):
-            assert list(response.context["form"].errors) == ["email"]
-            assert mailoutbox == []
-        else:
-            assert response.url == reverse("password_reset_done")
-            (mail,) = mailoutbox
-            assert mail.to == [account]
-
-    each_spelling(check)
+    for name, (spelling, account) in SPELLINGS.items():
+        with subtests.test(name), rolled_back():
+            mailoutbox.clear()
+            response = client.post(reverse("password_reset"), {"email": spelling})
+            if refused_by_forms(account):
+                assert list(response.context["form"].errors) == ["email"]
+                assert mailoutbox == []
+            else:
+                assert response.url == reverse("password_reset_done")
+                (mail,) = mailoutbox
+                assert mail.to == [account]
 
 
 @pytest.fixture
@@ -262,30 +240,28 @@ def admin_form(rf, admin_user):
     return form_class
 
 
-def test_admin_add_never_makes_a_second_account(accounts, each_spelling, admin_form):
+def test_admin_add_never_makes_a_second_account(accounts, subtests, admin_form):
     """The admin's add form refuses each spelling on the email field."""
-    add_form = admin_form()
+    add_page_form = admin_form()
 
-    def check(spelling, account):
-        form = add_form({"email": spelling, "usable_password": "false"})
-        assert not form.is_valid()
-        assert_refused_or_taken(form.errors, account)
-
-    each_spelling(check)
+    for name, (spelling, account) in SPELLINGS.items():
+        with subtests.test(name), rolled_back():
+            form = add_page_form({"email": spelling, "usable_password": "false"})
+            assert not form.is_valid()
+            assert_refused_or_taken(form.errors, account)
 
 
 def test_admin_change_never_makes_a_second_account(
-    accounts, each_spelling, admin_form, user
+    accounts, subtests, admin_form, user
 ):
     """The admin's change form refuses to give a user another account's mailbox."""
-    change_form = admin_form(user)
+    change_page_form = admin_form(user)
 
-    def check(spelling, account):
-        form = change_form(change_data(user, email=spelling), instance=user)
-        assert not form.is_valid()
-        assert_refused_or_taken(form.errors, account)
-
-    each_spelling(check)
+    for name, (spelling, account) in SPELLINGS.items():
+        with subtests.test(name), rolled_back():
+            form = change_page_form(change_data(user, email=spelling), instance=user)
+            assert not form.is_valid()
+            assert_refused_or_taken(form.errors, account)
 
 
 def test_an_imported_row_is_stored_in_the_one_spelling():
