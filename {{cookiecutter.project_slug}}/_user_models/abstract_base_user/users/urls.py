@@ -6,6 +6,11 @@ urlpatterns = [
     path("signup/", views.SignUpView.as_view(), name="signup"),
     path("signup/done/", views.SignUpDoneView.as_view(), name="signup_done"),
     path("activate/<uidb64>/<token>/", views.ActivateView.as_view(), name="activate"),
+    path(
+        "signup/finish/<uidb64>/<token>/",
+        views.FinishSignUpView.as_view(),
+        name="finish_signup",
+    ),
     path("account/", views.AccountView.as_view(), name="account"),
     path(
         "account/email/<token>/",

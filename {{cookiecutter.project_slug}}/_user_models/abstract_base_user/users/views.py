@@ -1,11 +1,12 @@
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core import signing
 from django.db import IntegrityError, transaction
 from django.shortcuts import redirect, render
-from django.urls import reverse
+from django.urls import reverse, reverse_lazy
 from django.utils.encoding import force_bytes, force_str
 from django.utils.http import urlsafe_base64_decode, urlsafe_base64_encode
 from django.utils.translation import gettext_lazy as _
@@ -21,9 +22,10 @@ User = get_user_model()
 EMAIL_CHANGE_SALT = "users.views.confirm_email"
 
 
-def activation_link(user):
+def confirmation_link(view_name, user):
+    """The path of a link that proves the address of a new account, once."""
     uid = urlsafe_base64_encode(force_bytes(user.pk))
-    return reverse("activate", args=[uid, activation_token.make_token(user)])
+    return reverse(view_name, args=[uid, activation_token.make_token(user)])
 
 
 class SignUpView(SignUpOpenMixin, FormView):
@@ -31,8 +33,12 @@ class SignUpView(SignUpOpenMixin, FormView):
     Create an inactive account and mail a link that proves the address.
 
     Whatever the address, the next page is the same "check your inbox": a new
-    account gets its link, an unconfirmed one a fresh link, and the owner of a
-    confirmed one a note saying someone tried to sign up with it.
+    account gets its link, and the owner of a confirmed one a note saying someone
+    tried to sign up with it. An account still waiting for its confirmation loses
+    the password it was given: two sign-ups for one address cannot tell which of
+    them owns the mailbox, so the link mailed then lets whoever follows it, the
+    mailbox's owner, choose the password. Otherwise someone who signed up first
+    with another person's address would log in once that person confirmed it.
     """
 
     form_class = SignUpForm
@@ -45,7 +51,7 @@ class SignUpView(SignUpOpenMixin, FormView):
             return self.form_invalid(form)
         if taken:
             email = User.objects.normalize_email(form.data["email"])
-            self.mail_owner(User.objects.get_by_natural_key(email))
+            self.mail_account_holder(User.objects.get_by_natural_key(email))
         else:
             try:
                 with transaction.atomic():
@@ -54,18 +60,26 @@ class SignUpView(SignUpOpenMixin, FormView):
                     user.save()
             except IntegrityError:
                 # The same address, signed up twice at once: the other request won.
-                self.mail_owner(User.objects.get_by_natural_key(user.email))
+                self.mail_account_holder(User.objects.get_by_natural_key(user.email))
             else:
-                self.mail_owner(user)
+                link = confirmation_link("activate", user)
+                send_account_mail(request, "activation", user.email, link=link)
         return redirect("signup_done")
 
-    def mail_owner(self, user):
-        if not user.is_active and user.last_login is None:
-            send_account_mail(
-                self.request, "activation", user.email, link=activation_link(user)
-            )
-        elif user.is_active:
+    def mail_account_holder(self, user):
+        """Mail the address of an account that exists already, as the page cannot."""
+        if user.is_active:
             send_account_mail(self.request, "account_exists", user.email)
+        elif user.last_login is None:
+            # The links mailed so far die with the password they were made for.
+            user.set_unusable_password()
+            user.save(update_fields=["password"])
+            send_account_mail(
+                self.request,
+                "finish_signup",
+                user.email,
+                link=confirmation_link("finish_signup", user),
+            )
 
 
 class SignUpDoneView(TemplateView):
@@ -88,6 +102,30 @@ class ActivateView(View):
         user.save(update_fields=["is_active"])
         messages.success(request, _("Your email address is confirmed. Log in."))
         return redirect("login")
+
+
+class FinishSignUpView(auth_views.PasswordResetConfirmView):
+    """
+    Open an account signed up for more than once: whoever follows the link the
+    address was mailed chooses its password. Django's view for password-reset
+    links does the work, with the activation tokens; setting the password and
+    opening the account spends the link.
+    """
+
+    token_generator = activation_token
+    template_name = "users/finish_signup.html"
+    success_url = reverse_lazy("login")
+
+    def render_to_response(self, context, **response_kwargs):
+        if not self.validlink:
+            return render(self.request, "users/link_invalid.html", status=400)
+        return super().render_to_response(context, **response_kwargs)
+
+    def form_valid(self, form):
+        form.user.is_active = True
+        response = super().form_valid(form)
+        messages.success(self.request, _("Your account is open. Log in."))
+        return response
 
 
 class AccountView(LoginRequiredMixin, UpdateView):

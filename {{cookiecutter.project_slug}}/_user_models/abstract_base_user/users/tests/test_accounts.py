@@ -92,14 +92,51 @@ def test_an_expired_link_is_refused(client, sign_up_data, settings):
     assert response.status_code == 400
 
 
-def test_signing_up_again_unconfirmed_sends_a_new_link(client, sign_up_data):
-    """A lost mail is no dead end: the same address gets a fresh link."""
+def choose_password(client, link, password):
+    """Follow a mailed link to choose the password, and choose it."""
+    form_page = client.get(link, follow=True)
+    assert form_page.status_code == 200
+    return client.post(
+        form_page.redirect_chain[-1][0],
+        {"new_password1": password, "new_password2": password},
+    )
+
+
+def test_signing_up_again_unconfirmed_mails_a_link_to_choose_the_password(
+    client, sign_up_data
+):
+    """A lost mail is no dead end: the same address gets a link that opens the account."""
     sign_up(client, sign_up_data)
     sign_up(client, {**sign_up_data, "email": "Newcomer@Example.com"})
     assert User.objects.count() == 1
-    assert len(mail.outbox) == 2
-    assert "/activate/" in mailed_link(mail.outbox[1])
-    assert client.get(mailed_link(mail.outbox[1])).status_code == 302
+    first, second = mail.outbox
+    assert second.to == ["newcomer@example.com"]
+    assert "/signup/finish/" in mailed_link(second)
+    response = choose_password(client, mailed_link(second), "a passphrase of my own")
+    assert response.url == reverse("login")
+    assert User.objects.get().is_active
+    assert client.login(
+        username="newcomer@example.com", password="a passphrase of my own"
+    )
+    # Each link opened the account at most once.
+    assert client.get(mailed_link(first)).status_code == 400
+    assert client.get(mailed_link(second)).status_code == 400
+
+
+def test_signing_up_first_with_someone_elses_address_gains_nothing(
+    client, sign_up_data
+):
+    """Whoever signs up first with someone else's address never gets to log in."""
+    squatter = "the squatter's passphrase"
+    sign_up(client, {**sign_up_data, "password1": squatter, "password2": squatter})
+    sign_up(client, sign_up_data)
+    squatters_link, owners_link = map(mailed_link, mail.outbox)
+    assert client.get(squatters_link).status_code == 400
+    choose_password(client, owners_link, "the owner's passphrase")
+    assert not client.login(username="newcomer@example.com", password=squatter)
+    assert client.login(
+        username="newcomer@example.com", password="the owner's passphrase"
+    )
 
 
 def test_signing_up_with_a_confirmed_address_reveals_nothing(
