@@ -27,6 +27,9 @@ from tests.environments import BARE, TEMPLATE_DIR, find_python
 RUNNABLE_BLOCK = re.compile(r"<!-- runnable -->\n```bash\n(.*?)```", re.DOTALL)
 # The uv form of the README's first two commands: set up and run, then test.
 UV_COMMANDS = re.compile(r"```bash\n(uv sync .*?)\n```\n\n```bash\n(uv run .*?)\n```")
+UV_IN_PLACE_OF_PIP = re.compile(
+    r"driver with `(uv sync [^`]+)`,\s+and pre-commit with\s+`(uv tool install [^`]+)`"
+)
 POSTGRES_SETUP_BLOCK = re.compile(
     r"<!-- postgres-setup -->\n```bash\n(.*?)```", re.DOTALL
 )
@@ -109,7 +112,7 @@ def test_readme_commands_work_as_written(
 def test_readme_uv_commands_work_as_written(
     generate, tmp_path, record_property, choice
 ):
-    """The uv form of the README's first two commands: install and migrate, then test."""
+    """The uv form of the first two commands, and of the pip lines under Development."""
     record_property("matrix", (choice, "5.2", "sqlite"))
     project = shutil.copytree(generate(choice), tmp_path / "project")
     readme = (project / "README.md").read_text()
@@ -117,15 +120,27 @@ def test_readme_uv_commands_work_as_written(
     # The server would run until stopped: everything before it runs as written.
     *setup, serve = setup.split(" && ")
     assert serve == "uv run python manage.py runserver"
+    # What the Development section says to run with uv in place of its pip lines.
+    postgres_driver, pre_commit = UV_IN_PLACE_OF_PIP.search(readme).groups()
     uv = Path(sys.executable).with_name("uv")
-    path = os.pathsep.join((str(uv.parent), os.environ["PATH"]))
+    tools = tmp_path / "tools"
+    path = os.pathsep.join((str(uv.parent), str(tools / "bin"), os.environ["PATH"]))
     result = run(
-        ("bash", "-euc", f"{' && '.join(setup)}\n{test}"),
+        (
+            "bash",
+            "-euc",
+            f"{' && '.join(setup)}\n{test}\n{postgres_driver}\n"
+            "uv run python -c 'import psycopg'\n"
+            f"{pre_commit}\npre-commit --version",
+        ),
         project,
         PATH=path,
         # The supported line's interpreter, never one uv would download.
         UV_PYTHON=find_python(DJANGO_LINES["5.2"].python_version),
         UV_PYTHON_DOWNLOADS="never",
+        # uv's tools go to this test's folder, not the home directory.
+        UV_TOOL_DIR=str(tools),
+        UV_TOOL_BIN_DIR=str(tools / "bin"),
     )
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
     assert " passed" in result.stdout
