@@ -192,6 +192,9 @@ ADMINS = ADMIN_EMAILS if django.VERSION >= (6, 0) else [(a, a) for a in ADMIN_EM
 EMAIL = env.email_url(
     "EMAIL_URL", default="consolemail://" if DEBUG else "smtp://localhost:25"
 )
+if EMAIL["EMAIL_BACKEND"] == "django.core.mail.backends.console.EmailBackend":
+    # Django's own prints links broken over lines from Django 6.0 on.
+    EMAIL["EMAIL_BACKEND"] = "config.mail.ConsoleEmailBackend"
 DEFAULT_FROM_EMAIL = env.email_address(
     "DEFAULT_FROM_EMAIL", default="webmaster@localhost"
 )

@@ -3,13 +3,16 @@ import logging
 import runpy
 import sys
 from pathlib import Path
+from io import StringIO
 from types import SimpleNamespace
 
 import django
 import pytest
 from django.core import checks
 from django.core.exceptions import ImproperlyConfigured
+from django.core.mail import EmailMessage
 from django.test import override_settings
+from django.utils.module_loading import import_string
 
 from config import environment as environment_module
 from config.environment import Env, import_settings_or_exit
@@ -280,6 +283,24 @@ def test_email_url_configures_the_smtp_mailer(load_settings):
             settings.EMAIL_USE_TLS,
         ]
     assert found == ["smtp.example.com", 587, "mailer", "s@cret", True]
+
+
+def test_development_mail_is_printed_with_its_links_whole(load_settings):
+    """While DEBUG is on, mail goes to the console, each link on one line."""
+    settings = load_settings(**SERVER, DEBUG="True")
+    if django.VERSION >= (6, 1):
+        backend_path = settings.MAILERS["default"]["BACKEND"]
+    else:
+        backend_path = settings.EMAIL_BACKEND
+    console = StringIO()
+    link = f"http://127.0.0.1:8000/accounts/activate/Mw/{'c0ffee' * 10}/"
+    message = EmailMessage(
+        "Confirm your address", f"Follow:\n\n{link}\n", "site@example.com", ["a@b.c"]
+    )
+    import_string(backend_path)(stream=console).send_messages([message])
+    printed = console.getvalue().splitlines()
+    assert "Subject: Confirm your address" in printed
+    assert link in printed
 
 
 def test_admins_get_errors_by_mail(load_settings):
