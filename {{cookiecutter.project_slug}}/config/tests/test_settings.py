@@ -2,8 +2,8 @@ import importlib.util
 import logging
 import runpy
 import sys
-from pathlib import Path
 from io import StringIO
+from pathlib import Path
 from types import SimpleNamespace
 
 import django
