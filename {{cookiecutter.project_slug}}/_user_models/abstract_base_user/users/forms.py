@@ -111,6 +111,17 @@ class SignUpForm(UserCreationForm):
     class Meta(UserCreationForm.Meta):
         widgets = {"date_of_birth": forms.DateInput(attrs={"type": "date"})}
 
+    def clean_email(self):
+        try:
+            return super().clean_email()
+        except ValidationError as error:
+            if error.code == "unique":
+                # The password is checked against the new user, which would
+                # otherwise lack a taken address: "too similar to the email
+                # address" must come for a taken address as for a new one.
+                self.instance.email = self.cleaned_data["email"]
+            raise
+
     def address_taken(self):
         """Validate, and say whether the address has an account, hiding that error."""
         errors = self.errors.get("email")

@@ -2,6 +2,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.hashers import make_password
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core import signing
 from django.db import IntegrityError, transaction
@@ -50,6 +51,9 @@ class SignUpView(SignUpOpenMixin, FormView):
         if form.errors:
             return self.form_invalid(form)
         if taken:
+            # A new account costs a password hash; so does this answer, whose
+            # timing must not tell either that the address has an account.
+            make_password(form.cleaned_data["password1"])
             email = User.objects.normalize_email(form.data["email"])
             self.mail_account_holder(User.objects.get_by_natural_key(email))
         else:

@@ -1,5 +1,6 @@
 import pytest
 from django.conf import settings
+from django.contrib.auth.hashers import get_hasher
 from django.core import mail
 from django.urls import reverse
 
@@ -163,6 +164,39 @@ def test_a_taken_address_with_a_weak_password_shows_only_the_password_error(
     assert form.has_error("password2")
     assert not form.has_error("email")
     assert mail.outbox == []
+
+
+def test_a_password_like_the_address_gets_the_same_error_whether_taken_or_not(
+    client, user, sign_up_data
+):
+    """The password validators see the address either way, so their errors tell nothing."""
+    errors = []
+    for email in (user.email, "someone.else@example.com"):
+        data = {**sign_up_data, "email": email, "password1": email, "password2": email}
+        response = client.post(reverse("signup"), data)
+        assert response.status_code == 200
+        errors.append(response.context["form"].errors)
+    assert errors[0] == errors[1]
+    assert "too similar to the email address" in str(errors[0]["password2"])
+    assert User.objects.count() == 1
+
+
+def test_a_taken_address_costs_the_same_password_hash_as_a_new_one(
+    client, user, sign_up_data, monkeypatch
+):
+    """Hashing is most of a sign-up's time: both answers hash the password once."""
+    hashed = []
+    hasher = get_hasher()
+    encode = hasher.encode
+
+    def encode_and_count(self, password, salt):
+        hashed.append(password)
+        return encode(password, salt)
+
+    monkeypatch.setattr(type(hasher), "encode", encode_and_count)
+    sign_up(client, {**sign_up_data, "email": user.email})
+    sign_up(client, sign_up_data)
+    assert hashed == [sign_up_data["password1"]] * 2
 
 
 def test_two_sign_ups_at_once_make_one_account(client, sign_up_data, monkeypatch):
