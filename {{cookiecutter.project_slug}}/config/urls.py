@@ -26,3 +26,8 @@ urlpatterns = [
     # Sign-up and "Your account", which differ with the user model.
     path("accounts/", include("users.urls")),
 ]
+
+handler400 = "config.errors.bad_request"
+handler403 = "config.errors.permission_denied"
+handler404 = "config.errors.page_not_found"
+handler500 = "config.errors.server_error"

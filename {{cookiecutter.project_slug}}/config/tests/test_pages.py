@@ -3,8 +3,10 @@ import re
 import pytest
 from django.conf import settings
 from django.core import mail
+from django.test import Client
 from django.urls import reverse
 from django.utils.html import escape
+from django.views.generic import TemplateView
 
 pytestmark = pytest.mark.django_db
 
@@ -18,15 +20,55 @@ def mailed_link(message):
     return re.search(r"https?://[^/\s]+(/\S*)", message.body)[1]
 
 
+def assert_in_the_sites_layout(page):
+    assert f"| {escape(settings.SITE_NAME)}</title>" in page
+    assert "/static/css/site.css" in page
+
+
 @pytest.mark.parametrize("name", PUBLIC_PAGES)
 def test_public_pages_carry_the_sites_name_and_look(client, name):
     """Every page uses the project's own layout, titled with its name."""
     response = client.get(reverse(name))
     assert response.status_code == 200
     page = response.content.decode()
-    assert f"| {escape(settings.SITE_NAME)}</title>" in page
-    assert "/static/css/site.css" in page
+    assert_in_the_sites_layout(page)
     assert "Django administration" not in page
+
+
+def test_an_unknown_address_gets_the_sites_not_found_page(client):
+    """A 404 is a page of the site, with its navigation."""
+    response = client.get("/no-such-page/")
+    assert response.status_code == 404
+    assert_in_the_sites_layout(response.content.decode())
+
+
+def test_form_data_that_cannot_be_read_is_a_bad_request(caplog):
+    """Form data in a charset other than UTF-8 gets the 400 page, not a crash."""
+    client = Client(enforce_csrf_checks=True, raise_request_exception=False)
+    client.cookies[settings.CSRF_COOKIE_NAME] = "a" * 32
+    response = client.post(
+        reverse("password_reset"),
+        "email=a",
+        content_type="application/x-www-form-urlencoded; charset=utf-16",
+    )
+    assert response.status_code == 400
+    assert_in_the_sites_layout(response.content.decode())
+    assert [record.levelname for record in caplog.records] == ["WARNING"]
+
+
+def test_a_server_error_gets_a_page_that_needs_nothing_that_failed(client, monkeypatch):
+    """The 500 page is drawn without the request, in the site's look."""
+
+    def fail(*args, **kwargs):
+        raise RuntimeError("a bug")
+
+    monkeypatch.setattr(TemplateView, "get", fail)
+    client.raise_request_exception = False
+    response = client.get(reverse("home"))
+    assert response.status_code == 500
+    page = response.content.decode()
+    assert "Server error" in page
+    assert "/static/css/site.css" in page
 
 
 @pytest.mark.parametrize("name", PRIVATE_PAGES)
