@@ -36,6 +36,17 @@ DATABASE_DRIVERS = {
 class Env(environ.Env):
     """django-environ's reader, with every value checked before it is used."""
 
+    @classmethod
+    def read_env(cls, env_file=None, **kwargs):
+        """Read a .env file, refusing one that is not UTF-8 text."""
+        try:
+            return super().read_env(env_file, **kwargs)
+        except UnicodeDecodeError as error:
+            raise ImproperlyConfigured(
+                f"{env_file} is not UTF-8 text ({error.reason} at byte "
+                f"{error.start}). Save it as UTF-8."
+            ) from None
+
     def str(self, var, default=NOT_SET, multiline=False):
         """Return the variable exactly as written."""
         # django-environ reads a value starting with "$" as the name of another
@@ -95,6 +106,30 @@ class Env(environ.Env):
             )
         return items
 
+    def hosts(self, var, default=NOT_SET, *, required=False):
+        """Return a list of host names, as ALLOWED_HOSTS takes them."""
+        hosts = self.list(var, default, required=required, example="www.example.com")
+        for host in hosts:
+            # Django compares the host alone: an entry with a scheme, a path or a
+            # port would never match, and every request would get a 400.
+            if "/" in host or ":" in host.rsplit("]", 1)[-1]:
+                raise ImproperlyConfigured(
+                    f"{var} holds {host!r}, which is not a host name. Write names "
+                    "alone, without scheme, port or path, such as www.example.com."
+                )
+        return hosts
+
+    def origins(self, var, default=NOT_SET):
+        """Return a list of origins, as CSRF_TRUSTED_ORIGINS takes them."""
+        origins = self.list(var, default)
+        for origin in origins:
+            if urlsplit(origin).scheme not in {"http", "https"}:
+                raise ImproperlyConfigured(
+                    f"{var} holds {origin!r}, which lacks its scheme. Write origins "
+                    "with it, such as https://www.example.com."
+                )
+        return origins
+
     def choice(self, var, default=NOT_SET, *, choices):
         """Return one of the given words, in any letter case."""
         value = self.str(var, default)
@@ -146,6 +181,16 @@ class Env(environ.Env):
             raise ImproperlyConfigured(
                 f"{var} names no database. End it with the database name, such as "
                 f"{parts.scheme}://USER:PASSWORD@HOST:5432/NAME."
+            )
+        database_file = Path(config["NAME"])
+        if (
+            parts.scheme in {"sqlite", "spatialite"}
+            and not in_memory
+            and (database_file.is_dir() or not database_file.parent.is_dir())
+        ):
+            raise ImproperlyConfigured(
+                f"{var} names {database_file}, whose folder does not exist or which "
+                "is a folder itself. Name a file in an existing folder."
             )
         drivers = DATABASE_DRIVERS.get(config["ENGINE"], ())
         if drivers and not any(map(importlib.util.find_spec, drivers)):

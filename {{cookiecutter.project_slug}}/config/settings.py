@@ -21,10 +21,8 @@ env.read_env(BASE_DIR / ".env")
 
 DEBUG = env.bool("DEBUG", default=False)
 SECRET_KEY = env.secret_key("SECRET_KEY", strong=not DEBUG)
-ALLOWED_HOSTS = env.list(
-    "ALLOWED_HOSTS", default=[], required=not DEBUG, example="www.example.com"
-)
-CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
+ALLOWED_HOSTS = env.hosts("ALLOWED_HOSTS", default=[], required=not DEBUG)
+CSRF_TRUSTED_ORIGINS = env.origins("CSRF_TRUSTED_ORIGINS", default=[])
 # Behind a proxy that terminates HTTPS and says so in X-Forwarded-Proto.
 BEHIND_PROXY = env.bool("SECURE_PROXY_SSL_HEADER", default=False)
 

@@ -88,12 +88,17 @@ BAD_VALUES = [
     ({"SECRET_KEY": "a" * 60}, r"SECRET_KEY is empty or too short"),
     ({"ALLOWED_HOSTS": ""}, r"ALLOWED_HOSTS is empty.*www\.example\.com"),
     ({"ALLOWED_HOSTS": " , "}, r"ALLOWED_HOSTS is empty"),
+    ({"ALLOWED_HOSTS": "https://example.com/"}, r"holds 'https://example.com/', wh"),
+    ({"ALLOWED_HOSTS": "example.com:8000"}, r"holds 'example.com:8000', which is not"),
+    ({"CSRF_TRUSTED_ORIGINS": "example.com"}, r"holds 'example.com', which lacks its"),
     ({"DEBUG": "True  # local"}, r"DEBUG='True  # local' is neither true nor false"),
     ({"DATABASE_URL": "garbage"}, r"DATABASE_URL does not start with a known"),
     ({"DATABASE_URL": "mongodb://h/db"}, r"DATABASE_URL does not start with a known"),
     ({"DATABASE_URL": "sqlite://relative.db"}, r"DATABASE_URL names a relative SQLite"),
     ({"DATABASE_URL": "sqlite:///db.sqlite3"}, r"DATABASE_URL names a relative SQLite"),
     ({"DATABASE_URL": "postgres://u:p@db:5432/"}, r"DATABASE_URL names no database"),
+    ({"DATABASE_URL": "sqlite:////"}, r"DATABASE_URL names /, whose folder does not"),
+    ({"DATABASE_URL": "sqlite:////no/such/dir/db.sqlite3"}, r"whose folder does not"),
     ({"DATABASE_URL": "postgres://u:p@db:port/app"}, r"DATABASE_URL cannot be read"),
     ({"DATABASE_URL": "postgres://u:p@db:99999/app"}, r"DATABASE_URL cannot be read"),
     ({"DATABASE_URL": "postgres://u:p@[::1/app"}, r"DATABASE_URL cannot be read"),
@@ -126,6 +131,26 @@ def test_bad_values_stop_startup_with_a_message(load_settings, values, message):
     """A bad value stops the settings with a message naming the variable."""
     with pytest.raises(ImproperlyConfigured, match=message):
         load_settings(**{**SERVER, **values})
+
+
+def test_hosts_and_origins_are_taken_in_every_form_django_reads(load_settings):
+    """Subdomain patterns, IPv6 addresses and the wildcard pass the host check."""
+    hosts = ["www.example.com", ".example.org", "[::1]", "127.0.0.1", "*"]
+    origins = ["https://www.example.com", "http://localhost:8000"]
+    settings = load_settings(
+        **{**SERVER, "ALLOWED_HOSTS": " , ".join(hosts)},
+        CSRF_TRUSTED_ORIGINS=",".join(origins),
+    )
+    assert hosts == settings.ALLOWED_HOSTS
+    assert origins == settings.CSRF_TRUSTED_ORIGINS
+
+
+def test_a_dot_env_that_is_not_utf8_is_refused_in_one_line(tmp_path):
+    """A .env saved in another encoding names the file, not a decoding traceback."""
+    dot_env = tmp_path / ".env"
+    dot_env.write_bytes(b"SITE_NOTE=caf\xe9\n")
+    with pytest.raises(ImproperlyConfigured, match=r"\.env is not UTF-8 text"):
+        Env.read_env(dot_env)
 
 
 def test_development_allows_what_a_server_may_not(load_settings):
