@@ -175,6 +175,9 @@ LOGGING = {
             "level": LOG_LEVEL,
             "propagate": False,
         },
+        # Scanners ask for any host name; each such request is refused with a 400
+        # and logged, but mailing the admins each time would bury real errors.
+        "django.security.DisallowedHost": {"handlers": ["stderr"], "propagate": False},
         # django-axes logs four INFO lines for every successful log-in; at the
         # default level only its warnings, a failure or a lockout, are kept.
         "axes": {"level": "WARNING" if LOG_LEVEL == "INFO" else LOG_LEVEL},

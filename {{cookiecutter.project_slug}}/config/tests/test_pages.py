@@ -1,5 +1,6 @@
 import re
 
+import django
 import pytest
 from django.conf import settings
 from django.core import mail
@@ -54,6 +55,23 @@ def test_form_data_that_cannot_be_read_is_a_bad_request(caplog):
     assert response.status_code == 400
     assert_in_the_sites_layout(response.content.decode())
     assert [record.levelname for record in caplog.records] == ["WARNING"]
+
+
+def test_a_request_for_another_host_is_refused_without_mailing_the_admins(
+    client, settings, mailoutbox, caplog
+):
+    """Scanners' requests for other host names are logged, not mailed."""
+    # In each Django line's form, as settings.py writes it.
+    settings.ADMINS = (
+        ["ops@example.com"] if django.VERSION >= (6, 0) else [("", "ops@example.com")]
+    )
+    response = client.get(reverse("home"), HTTP_HOST="scanner.example")
+    assert response.status_code == 400
+    assert_in_the_sites_layout(response.content.decode())
+    assert [record.name for record in caplog.records] == [
+        "django.security.DisallowedHost"
+    ]
+    assert mailoutbox == []
 
 
 def test_a_server_error_gets_a_page_that_needs_nothing_that_failed(client, monkeypatch):
