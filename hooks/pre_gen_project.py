@@ -18,6 +18,8 @@ TIME_ZONE = json.loads(r""" {{ cookiecutter.time_zone | tojson }} """)
 # or found already there when asked to overwrite.
 PROJECT_DIR = Path.cwd()
 
+MAX_SLUG_LENGTH = 100
+
 # Top-level modules the generated project imports or contains; a package of the
 # same name on sys.path would shadow them.
 PROJECT_MODULES = {
@@ -117,6 +119,15 @@ def validate_project_slug(slug):
             f"The project slug {slug!r} is not a valid package name. Use lower-case "
             "letters, digits and underscores, starting with a letter and ending with "
             "a letter or digit, e.g. 'acme_shop'."
+        )
+    # pip names files after the project (such as slug-0.1.0-0.editable-py3-none-
+    # any.whl), and file names end at 255 bytes: a slug of some 225 characters
+    # generated a project that could not be installed.
+    if len(slug) > MAX_SLUG_LENGTH:
+        raise ValueError(
+            f"The project slug is {len(slug)} characters long; pip cannot install "
+            f"a project whose name is longer than about 200. Give one of at most "
+            f"{MAX_SLUG_LENGTH} characters."
         )
     if keyword.iskeyword(slug) or keyword.issoftkeyword(slug):
         raise ValueError(

@@ -82,6 +82,9 @@ BAD_ANSWERS = [
     pytest.param(
         {"project_slug": "__init__"}, "not a valid package name", id="slug-dunder"
     ),
+    pytest.param(
+        {"project_slug": "a" * 101}, "101 characters long", id="slug-too-long"
+    ),
     pytest.param({"project_slug": "class"}, "is a Python keyword", id="slug-keyword"),
     pytest.param(
         {"project_slug": "match"}, "is a Python keyword", id="slug-soft-keyword"
