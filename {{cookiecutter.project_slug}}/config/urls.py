@@ -21,10 +21,11 @@ urlpatterns = [
         PasswordResetConfirmView.as_view(),
         name="password_reset_confirm",
     ),
+    # Sign-up and "Your account", which differ with the user model, first: where
+    # the email address is the login, the login page's refusal says so.
+    path("accounts/", include("users.urls")),
     # Log in, log out, password change and the rest of the password-reset flow.
     path("accounts/", include("django.contrib.auth.urls")),
-    # Sign-up and "Your account", which differ with the user model.
-    path("accounts/", include("users.urls")),
 ]
 
 handler400 = "config.errors.bad_request"

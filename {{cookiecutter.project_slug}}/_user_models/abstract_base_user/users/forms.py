@@ -4,6 +4,7 @@ from django import forms
 from django.contrib.auth import forms as auth_forms
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, router, transaction
+from django.utils.translation import gettext_lazy as _
 
 from users.emails import canonical_email
 from users.models import User
@@ -133,6 +134,22 @@ class SignUpForm(UserCreationForm):
         else:
             del self.errors["email"]
         return True
+
+
+class LoginForm(auth_forms.AuthenticationForm):
+    """
+    Django's log-in form, with a refusal that fits an email login: Django's says
+    both fields may be case-sensitive, which an address here is not, and an
+    account waiting for its confirmation is refused like a wrong password.
+    """
+
+    error_messages = {
+        **auth_forms.AuthenticationForm.error_messages,
+        "invalid_login": _(
+            "Please enter a correct email address and password. If you have just "
+            "signed up, follow the link we mailed you first."
+        ),
+    }
 
 
 class AccountForm(forms.ModelForm):

@@ -49,6 +49,18 @@ def test_sign_up_opens_an_inactive_account_and_mails_a_link(client, sign_up_data
     assert "_auth_user_id" not in client.session
 
 
+def test_logging_in_before_confirming_says_to_follow_the_link(client, sign_up_data):
+    """The refusal, the same as for a wrong password, mentions the mailed link."""
+    sign_up(client, sign_up_data)
+    response = client.post(
+        reverse("login"),
+        {"username": "newcomer@example.com", "password": sign_up_data["password1"]},
+    )
+    (error,) = response.context["form"].non_field_errors()
+    assert "follow the link we mailed you" in error
+    assert "case-sensitive" not in error
+
+
 def test_the_link_activates_the_account_once(client, sign_up_data):
     """The first visit opens the account; the same link then says it no longer works."""
     sign_up(client, sign_up_data)
