@@ -2,6 +2,9 @@ from django.urls import include, path
 from rest_framework.authtoken.views import obtain_auth_token
 from wagtail.admin import urls as wagtailadmin_urls
 
+# Only the root URLconf names the error views: this one stands in for the
+# project's, so it keeps the project's.
+from config.urls import handler400, handler403, handler404, handler500  # noqa: F401
 from third_party.views import CurrentUserView
 
 urlpatterns = [
