@@ -35,6 +35,9 @@ HOT_PATHS = Path(__file__).resolve().with_name("hot_paths.py")
 # Generation before the speed work, the mean of the three choices: it must stay no
 # slower. Its ratio to one `cookiecutter --version` process is printed beside it.
 GENERATION_SECONDS = {"generation without Django": 0.51, "generation with Django": 0.94}
+# The same limits over the 0.20 s one `cookiecutter --version` took on the machine
+# that measured them: on a slower or busier machine the ratio is what compares.
+GENERATION_RATIO = {"generation without Django": 2.5, "generation with Django": 4.7}
 SUITE_SECONDS, SUITE_RATIO = 1.0, 1.5
 FRESH_CLONE_SECONDS = {"uv": 5.0, "pip": 20.0}
 TEMPLATE_SUITE_SECONDS = 180.0
@@ -279,8 +282,8 @@ def target_rows(generation, floors, suites, fresh, template_suite):
             (
                 f"{label}, mean of the choices",
                 f"{mean:.2f} s, {mean / version:.1f}x cookiecutter --version",
-                f"<= {limit} s",
-                verdict(mean <= limit),
+                f"<= {limit} s or <= {GENERATION_RATIO[label]}x",
+                verdict(mean <= limit or mean / version <= GENERATION_RATIO[label]),
             )
         )
     for choice, suite, collection in suites:
