@@ -46,6 +46,7 @@ MIDDLEWARE = [
     # Serves collectstatic's output with long cache headers, so any WSGI or ASGI
     # server gives a styled site without a web server in front for static files.
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "config.middleware.head_without_body",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",

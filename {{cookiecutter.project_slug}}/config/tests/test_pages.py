@@ -4,6 +4,7 @@ import django
 import pytest
 from django.conf import settings
 from django.core import mail
+from django.core.handlers.wsgi import WSGIHandler
 from django.test import Client
 from django.urls import reverse
 from django.utils.html import escape
@@ -34,6 +35,20 @@ def test_public_pages_carry_the_sites_name_and_look(client, name):
     page = response.content.decode()
     assert_in_the_sites_layout(page)
     assert "Django administration" not in page
+
+
+def test_a_head_request_gets_the_headers_of_a_get_and_no_body(client, rf):
+    """No body goes to the server, which would drop it and log a warning."""
+    answered = {}
+
+    def start_response(status, headers):
+        answered.update(status=status, headers=dict(headers))
+
+    body = b"".join(WSGIHandler()(rf.head(reverse("home")).environ, start_response))
+    assert answered["status"] == "200 OK"
+    assert body == b""
+    length = len(client.get(reverse("home")).content)
+    assert answered["headers"]["Content-Length"] == str(length)
 
 
 def test_an_unknown_address_gets_the_sites_not_found_page(client):
