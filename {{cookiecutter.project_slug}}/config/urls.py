@@ -1,11 +1,16 @@
 from django.contrib import admin
+from django.templatetags.static import static
 from django.urls import include, path
-from django.views.generic import TemplateView
+from django.utils.functional import lazy
+from django.views.generic import RedirectView, TemplateView
 
 from users.password_reset import PasswordResetConfirmView, PasswordResetView
 
 urlpatterns = [
     path("", TemplateView.as_view(template_name="home.html"), name="home"),
+    # Browsers ask for /favicon.ico on pages that name no icon, the admin's
+    # among them; without this, each visit would log a 404.
+    path("favicon.ico", RedirectView.as_view(url=lazy(static, str)("favicon.svg"))),
     path("admin/", admin.site.urls),
     # The reset mail names the site, and finds an address in any spelling the
     # user model treats as the same.

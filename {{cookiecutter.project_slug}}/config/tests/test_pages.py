@@ -51,6 +51,15 @@ def test_a_head_request_gets_the_headers_of_a_get_and_no_body(client, rf):
     assert answered["headers"]["Content-Length"] == str(length)
 
 
+def test_the_icon_is_found_where_browsers_look_for_it(client):
+    """/favicon.ico leads to the site's icon, which every page also names."""
+    response = client.get("/favicon.ico", follow=True)
+    assert response.status_code == 200
+    assert response.redirect_chain[-1][0].endswith("favicon.svg")
+    assert b"<svg" in b"".join(response.streaming_content)
+    assert 'rel="icon"' in client.get(reverse("home")).content.decode()
+
+
 def test_an_unknown_address_gets_the_sites_not_found_page(client):
     """A 404 is a page of the site, with its navigation."""
     response = client.get("/no-such-page/")
