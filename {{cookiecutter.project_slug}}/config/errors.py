@@ -13,16 +13,18 @@ from django.shortcuts import render
 from django.template.loader import render_to_string
 
 
-def bad_request(request, exception):
-    return render(request, "400.html", status=400)
+def error_page(status):
+    """Return the view that renders templates/<status>.html with that status."""
+
+    def view(request, exception):
+        return render(request, f"{status}.html", status=status)
+
+    return view
 
 
-def permission_denied(request, exception):
-    return render(request, "403.html", status=403)
-
-
-def page_not_found(request, exception):
-    return render(request, "404.html", status=404)
+bad_request = error_page(400)
+permission_denied = error_page(403)
+page_not_found = error_page(404)
 
 
 def server_error(request):
