@@ -144,7 +144,8 @@ STORAGES = {
 }
 
 # One event per line on stderr, where servers and containers collect output;
-# LOG_LEVEL=DEBUG shows more, WARNING less. ADMINS also get errors by mail.
+# LOG_LEVEL=DEBUG shows more, WARNING less. ADMINS also get the server's own
+# errors by mail.
 LOG_LEVEL = env.choice(
     "LOG_LEVEL", default="INFO", choices=("DEBUG", "INFO", "WARNING", "ERROR")
 )
@@ -164,7 +165,14 @@ LOGGING = {
     "handlers": {
         "stderr": {"class": "logging.StreamHandler", "formatter": "events"},
         "mail_admins": {
-            "class": "django.utils.log.AdminEmailHandler",
+            # Five mails in any quarter of an hour from each server process (each
+            # gunicorn worker counts its own): the first errors of an incident
+            # arrive (a bad deploy breaks a few pages at once) while someone looks,
+            # but a page that fails on every request cannot fill the inbox or use
+            # up the mail account's sending quota.
+            "class": "config.logs.ThrottledAdminEmailHandler",
+            "limit": 5,
+            "period": 15 * 60,
             "level": "ERROR",
             "filters": ["require_debug_false"],
         },
@@ -176,9 +184,12 @@ LOGGING = {
             "level": LOG_LEVEL,
             "propagate": False,
         },
-        # Scanners ask for any host name; each such request is refused with a 400
-        # and logged, but mailing the admins each time would bury real errors.
-        "django.security.DisallowedHost": {"handlers": ["stderr"], "propagate": False},
+        # A client's bad request (another host name, too many fields or files, a
+        # body over the limit, any other SuspiciousOperation) is refused with a
+        # 400 and logged. Anyone can send thousands; mailing them would bury the
+        # server's own errors, and Django's report on a request past the limits
+        # raises the same error again.
+        "django.security": {"handlers": ["stderr"], "propagate": False},
         # django-axes logs four INFO lines for every successful log-in; at the
         # default level only its warnings, a failure or a lockout, are kept.
         "axes": {"level": "WARNING" if LOG_LEVEL == "INFO" else LOG_LEVEL},
