@@ -25,6 +25,9 @@ ALLOWED_HOSTS = env.hosts("ALLOWED_HOSTS", default=[], required=not DEBUG)
 CSRF_TRUSTED_ORIGINS = env.origins("CSRF_TRUSTED_ORIGINS", default=[])
 # Behind a proxy that terminates HTTPS and says so in X-Forwarded-Proto.
 BEHIND_PROXY = env.bool("SECURE_PROXY_SSL_HEADER", default=False)
+# How many proxies in front of the site append the address they were reached
+# from to X-Forwarded-For; users.throttling.client_address() reads it.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=1 if BEHIND_PROXY else 0)
 
 SITE_NAME = "{{ cookiecutter.__site_name }}"
 # Anyone may create an account unless SIGNUP_OPEN=False.
@@ -296,11 +299,12 @@ AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 # Failures and lockouts are still logged; this drops the banner every process
 # would print at startup and the user agent in each failure's log line.
 AXES_VERBOSE = False
-if BEHIND_PROXY:
-    # The proxy appends the client's address to X-Forwarded-For: the last entry is
-    # the one it wrote, any earlier ones came from the client and may be forged.
-    AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
-    AXES_IPWARE_PROXY_ORDER = "right-most"
-else:
-    # Without a proxy, headers come from the client; only the socket's address counts.
-    AXES_IPWARE_META_PRECEDENCE_ORDER = ["REMOTE_ADDR"]
+# The address counted is the one the trusted proxies saw (TRUSTED_PROXY_COUNT),
+# never an entry the client wrote into X-Forwarded-For.
+AXES_CLIENT_IP_CALLABLE = "users.throttling.client_address"
+# Whatever the names, the twentieth failure from one address within the
+# cool-off pauses the address in the same way (password spraying).
+AXES_HANDLER = "users.throttling.ThrottlingHandler"
+LOGIN_FAILURE_LIMIT_PER_ADDRESS = env.int(
+    "LOGIN_FAILURE_LIMIT_PER_ADDRESS", default=20, minimum=1
+)

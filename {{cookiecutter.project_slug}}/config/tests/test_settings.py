@@ -121,6 +121,12 @@ BAD_VALUES = [
     ({"ADMINS": "ops@example.com,ops"}, r"ADMINS holds 'ops', which is not an email"),
     ({"DEFAULT_FROM_EMAIL": "x"}, r"DEFAULT_FROM_EMAIL='x' is not an email address"),
     ({"LOG_LEVEL": "loud"}, r"LOG_LEVEL='loud' is not one of DEBUG, INFO"),
+    ({"TRUSTED_PROXY_COUNT": "one"}, r"TRUSTED_PROXY_COUNT='one' is not a whole"),
+    ({"TRUSTED_PROXY_COUNT": "-1"}, r"TRUSTED_PROXY_COUNT='-1' is not a whole"),
+    (
+        {"LOGIN_FAILURE_LIMIT_PER_ADDRESS": "0"},
+        r"LOGIN_FAILURE_LIMIT_PER_ADDRESS='0' is not a whole number of 1 or more",
+    ),
 ]
 
 
@@ -350,6 +356,23 @@ def test_log_level_comes_from_the_environment(load_settings):
     settings = load_settings(**SERVER, LOG_LEVEL="warning")
     assert settings.LOGGING["root"]["level"] == "WARNING"
     assert settings.LOGGING["loggers"]["django"]["level"] == "WARNING"
+
+
+@pytest.mark.parametrize(
+    ("variables", "proxies"),
+    [
+        ({}, 0),
+        ({"SECURE_PROXY_SSL_HEADER": "True"}, 1),
+        ({"SECURE_PROXY_SSL_HEADER": "True", "TRUSTED_PROXY_COUNT": "2"}, 2),
+        ({"SECURE_PROXY_SSL_HEADER": "True", "TRUSTED_PROXY_COUNT": "0"}, 0),
+    ],
+    ids=["no proxy", "the documented proxy", "two proxies", "a proxy not counted"],
+)
+def test_one_proxy_is_trusted_behind_the_documented_one(
+    load_settings, variables, proxies
+):
+    """Behind a proxy, one is trusted with X-Forwarded-For unless told how many."""
+    assert proxies == load_settings(**SERVER, **variables).TRUSTED_PROXY_COUNT
 
 
 def test_server_logs_hold_a_traceback_on_one_line():
