@@ -9,7 +9,9 @@ default configuration. Three loads run against each database:
 
 - the home page, at concurrency 20;
 - logins (a real password hash each), at concurrency 20;
-- a write burst of logouts (each deletes its session row), at concurrency 40.
+- a write burst of logouts (each deletes its session row), at concurrency 40;
+- 300 sign-ups at once (a real password hash and an insert each), at concurrency
+  100, which SQLite must queue without a "database is locked" error.
 
 The target for every run is 0 errors; the error count is printed, never asserted.
 PostgreSQL is measured when --postgres or TEMPLATE_TEST_DATABASE_URL names a server.
@@ -39,6 +41,7 @@ SECRET_KEY = "bench-Jx4-vQ9_rT2zL7mN0pK5sW8yB3cF6hD1gA-uE4iO7qR0tY3wZ6xV9nM2bC5j
 PASSWORD = "a benchmark passphrase"
 HOST = "localhost"
 USERS = 50
+SIGN_UPS = 300
 
 # Creates the users who log in and one open session per logout of the burst.
 PREPARE = """
@@ -102,7 +105,8 @@ class Client:
     """One keep-alive connection, sending requests as the HTTPS proxy forwards them."""
 
     def __init__(self, port, csrf):
-        self.connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+        # Long enough for the last of a burst of password hashes queued behind the rest.
+        self.connection = http.client.HTTPConnection("127.0.0.1", port, timeout=300)
         self.csrf = csrf
 
     def request(self, method, path, form=None, cookies=None):
@@ -188,10 +192,13 @@ def run_database(environment, project, database, database_url, burst):
     settings = {
         "SECRET_KEY": SECRET_KEY,
         "ALLOWED_HOSTS": HOST,
+        "SITE_URL": f"https://{HOST}",
         "SECURE_PROXY_SSL_HEADER": "True",
         "DATABASE_URL": database_url,
         "PORT": str(port),
         "LOG_LEVEL": "WARNING",
+        # Sign-up mails a link where the address is the login; printed, unseen.
+        "EMAIL_URL": "consolemail://",
         "PATH": os.pathsep.join((str(bin_dir), os.environ["PATH"])),
     }
     for command in (("migrate", "--no-input"), ("collectstatic", "--no-input")):
@@ -262,6 +269,16 @@ def run_database(environment, project, database, database_url, burst):
                     == 302
                 ),
             ),
+            "sign-up burst": load(
+                port,
+                csrf,
+                SIGN_UPS,
+                100,
+                lambda c, n: (
+                    c.request("POST", "/accounts/signup/", form=sign_up_form(n))[0]
+                    == 302
+                ),
+            ),
         }
     finally:
         server.terminate()
@@ -271,6 +288,16 @@ def run_database(environment, project, database, database_url, burst):
     for result in results.values():
         result["database"] = database
     return results, server_errors
+
+
+def sign_up_form(n):
+    """A new account's form; each choice reads the fields it has."""
+    return {
+        "username": f"newcomer{n}",
+        "email": f"newcomer{n}@example.com",
+        "password1": PASSWORD,
+        "password2": PASSWORD,
+    }
 
 
 def setup_script(backend, sessions):

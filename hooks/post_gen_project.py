@@ -15,26 +15,38 @@ USER_MODEL = json.loads(r""" {{ cookiecutter.user_model | tojson }} """)
 PROJECT_DIR = Path.cwd()
 
 # Each user-model choice is a folder of whole files, laid out as in the project,
-# under _user_models/. This is the only table of what each choice keeps: the chosen
-# folder is moved into place and the other folders are deleted with their parent.
+# under _user_models/; a folder named for several choices joined by "+" holds what
+# they share. Those names are the only table of what each choice keeps: the folders
+# naming the chosen one are moved into place, the others deleted with their parent.
 CHOICES_DIR = PROJECT_DIR / "_user_models"
 INITIAL_MIGRATION = Path("users", "migrations", "0001_initial.py")
 MINIMUM_DJANGO = (5, 2)
-# What config/settings.py imports, or names in INSTALLED_APPS and MIDDLEWARE:
-# makemigrations loads the settings, so every one must be importable.
-PACKAGES_THE_SETTINGS_LOAD = ("django", "environ", "axes", "ipware", "whitenoise")
+# What config/settings.py imports or names in INSTALLED_APPS and MIDDLEWARE, and
+# what the apps import as they load (the admin imports the user forms):
+# makemigrations loads them all, so every one must be importable.
+PACKAGES_THE_PROJECT_LOADS = (
+    "django",
+    "environ",
+    "axes",
+    "ipware",
+    "whitenoise",
+    "confusable_homoglyphs",
+)
 
 
 def keep_chosen_user_model():
-    chosen = CHOICES_DIR / USER_MODEL
-    if not chosen.is_dir():
+    if not (CHOICES_DIR / USER_MODEL).is_dir():
         raise ValueError(f"there is no user model named {USER_MODEL!r}")
-    for source in sorted(path for path in chosen.rglob("*") if path.is_file()):
-        target = PROJECT_DIR / source.relative_to(chosen)
-        if target.exists():
-            raise FileExistsError(f"{target} is both shared and part of {USER_MODEL}")
-        target.parent.mkdir(parents=True, exist_ok=True)
-        source.replace(target)
+    kept = (
+        path for path in CHOICES_DIR.iterdir() if USER_MODEL in path.name.split("+")
+    )
+    for folder in sorted(kept):
+        for source in sorted(path for path in folder.rglob("*") if path.is_file()):
+            target = PROJECT_DIR / source.relative_to(folder)
+            if target.exists():
+                raise FileExistsError(f"{target} is both shared and in {folder.name}")
+            target.parent.mkdir(parents=True, exist_ok=True)
+            source.replace(target)
     shutil.rmtree(CHOICES_DIR)
 
 
@@ -60,7 +72,7 @@ def write_env_file():
 
 def project_can_run():
     """Tell whether this interpreter can run the project's manage.py."""
-    if not all(map(importlib.util.find_spec, PACKAGES_THE_SETTINGS_LOAD)):
+    if not all(map(importlib.util.find_spec, PACKAGES_THE_PROJECT_LOADS)):
         return False
     # The installed version, read without the cost of importing Django; a
     # pre-release such as 6.2a1 counts as its line.

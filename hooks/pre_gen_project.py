@@ -33,6 +33,7 @@ PROJECT_MODULES = {
     "test",
     "tests",
     "users",
+    "website",
 }
 
 # What pip install -e ".[dev,postgres]" puts beside the project: the requirements in
@@ -46,6 +47,7 @@ INSTALLED_WITH_THE_PROJECT = {
     "asgiref",
     "axes",
     "colorama",
+    "confusable-homoglyphs",
     "django",
     "django-axes",
     "django-environ",

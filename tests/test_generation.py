@@ -40,6 +40,15 @@ def shared_files():
     return {path for path in files_below(PROJECT_TEMPLATE) if not path.startswith("_")}
 
 
+def kept_folders(choice):
+    """The choice's own folder and those it shares, named for choices joined by "+"."""
+    return [path for path in CHOICES_DIR.iterdir() if choice in path.name.split("+")]
+
+
+def files_of_choice(choice):
+    return set().union(*map(files_below, kept_folders(choice)))
+
+
 def python_files(project):
     return sorted(project.rglob("*.py"))
 
@@ -98,7 +107,7 @@ def used_names(project):
 @pytest.mark.parametrize("choice", CHOICE_PARAMS)
 def test_project_holds_the_shared_files_and_the_choices_own(generate, choice):
     project = generate(choice)
-    expected = shared_files() | files_below(CHOICES_DIR / choice) | {".env"}
+    expected = shared_files() | files_of_choice(choice) | {".env"}
     assert files_below(project) == expected
     assert not [
         path for path in project.rglob("*") if path.is_dir() and not any(path.iterdir())
@@ -134,12 +143,15 @@ def test_nothing_from_other_choices_remains(generate, choice):
     """No class or function that only another choice defines is named anywhere."""
     # Profile's User is Django's own (User = get_user_model()), not another
     # choice's model: a name the choice binds itself is its own.
-    own = set().union(*map(module_names, (CHOICES_DIR / choice).rglob("*.py")))
+    kept = kept_folders(choice)
+    own = set().union(
+        *(module_names(path) for folder in kept for path in folder.rglob("*.py"))
+    )
     used = used_names(generate(choice))
-    for other in CHOICES:
-        if other != choice:
-            foreign = defined_names(CHOICES_DIR / other) - own
-            assert not foreign & used, f"names from {other}: {foreign & used}"
+    for other in CHOICES_DIR.iterdir():
+        if other not in kept:
+            foreign = defined_names(other) - own
+            assert not foreign & used, f"names from {other.name}: {foreign & used}"
 
 
 def module_names(source):
@@ -169,7 +181,7 @@ def test_every_project_import_resolves(generate, choice):
         for node in ast.walk(ast.parse(path.read_text())):
             if not isinstance(node, ast.ImportFrom) or not node.module:
                 continue
-            if node.module.split(".")[0] not in {"config", "users"}:
+            if node.module.split(".")[0] not in {"config", "users", "website"}:
                 continue
             module = project.joinpath(*node.module.split("."))
             source = module.with_suffix(".py")
@@ -280,6 +292,12 @@ def test_django_writes_the_migration_and_the_shipped_copy_serves_without_it(
         assert result.returncode == 0, result.stderr
         written = (output_dir / "my_project" / INITIAL_MIGRATION).read_text()
         assert written.startswith("# the shipped copy") is keeps_the_copy
+
+
+def test_every_folder_of_choices_names_choices():
+    """A folder shared by choices is named for them, so a misspelt one is not lost."""
+    for folder in CHOICES_DIR.iterdir():
+        assert set(folder.name.split("+")) <= set(CHOICES), folder.name
 
 
 def test_template_python_files_are_whole_files():

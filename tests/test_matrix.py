@@ -102,8 +102,14 @@ def test_deploy_check_passes_without_local_settings(
         project,
         SECRET_KEY=STRONG_SECRET_KEY,
         ALLOWED_HOSTS="www.example.com",
+        SITE_URL="https://www.example.com",
     )
     assert result.returncode == 0, result.stdout + result.stderr
-    result = run((python, *command), project, ALLOWED_HOSTS="www.example.com")
+    result = run(
+        (python, *command),
+        project,
+        ALLOWED_HOSTS="www.example.com",
+        SITE_URL="https://www.example.com",
+    )
     assert result.returncode != 0
     assert "SECRET_KEY is not set" in result.stderr

@@ -86,6 +86,7 @@ def server_environment(**overrides):
     return {
         "SECRET_KEY": STRONG_SECRET_KEY,
         "ALLOWED_HOSTS": "localhost",
+        "SITE_URL": "https://localhost",
         "SECURE_PROXY_SSL_HEADER": "True",
         "PORT": str(free_port()),
         "WEB_WORKERS": "1",

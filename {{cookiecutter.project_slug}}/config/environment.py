@@ -130,6 +130,24 @@ class Env(environ.Env):
                 )
         return origins
 
+    def site_url(self, var, default=NOT_SET, *, required=False):
+        """Return a site's address, such as https://www.example.com, without a path."""
+        url = self.str(var, NOT_SET if required else default)
+        example = "https://www.example.com"
+        parts = self.url_parts(var, url, example)
+        if (
+            parts.scheme not in {"http", "https"}
+            or not parts.hostname
+            or parts.path not in {"", "/"}
+            or parts.query
+            or parts.fragment
+        ):
+            raise ImproperlyConfigured(
+                f"{var}={url!r} is not a site's address. Write its scheme and host "
+                f"alone, such as {example}."
+            )
+        return url.rstrip("/")
+
     def choice(self, var, default=NOT_SET, *, choices):
         """Return one of the given words, in any letter case."""
         value = self.str(var, default)

@@ -23,6 +23,10 @@ DEBUG = env.bool("DEBUG", default=False)
 SECRET_KEY = env.secret_key("SECRET_KEY", strong=not DEBUG)
 ALLOWED_HOSTS = env.hosts("ALLOWED_HOSTS", default=[], required=not DEBUG)
 CSRF_TRUSTED_ORIGINS = env.origins("CSRF_TRUSTED_ORIGINS", default=[])
+# Links in mail (password reset, confirmations) start with this address, such as
+# https://www.example.com; never with the request's Host header, which the
+# client writes, so a reset asked with a forged one cannot mail a link elsewhere.
+SITE_URL = env.site_url("SITE_URL", default="http://127.0.0.1:8000", required=not DEBUG)
 # Behind a proxy that terminates HTTPS and says so in X-Forwarded-Proto.
 BEHIND_PROXY = env.bool("SECURE_PROXY_SSL_HEADER", default=False)
 # How many proxies in front of the site append the address they were reached
@@ -42,6 +46,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "axes",
     "users",
+    "website",
 ]
 
 MIDDLEWARE = [

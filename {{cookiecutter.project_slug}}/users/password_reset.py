@@ -3,7 +3,11 @@ from django import forms
 from django.conf import settings
 from django.contrib.auth import forms as auth_forms
 from django.contrib.auth import get_user_model
+from django.contrib.auth import login as auth_login
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.views import INTERNAL_RESET_SESSION_TOKEN
+from django.db import transaction
+from django.http import HttpResponseRedirect
 
 
 class StoredSpellingEmailField(forms.EmailField):
@@ -32,16 +36,48 @@ class PasswordResetForm(auth_forms.PasswordResetForm):
 
 
 class PasswordResetView(auth_views.PasswordResetView):
-    """Django's view, whose mail names the site, not the host the request came in on."""
+    """Django's view, whose mail links to SITE_URL, never to the request's host."""
 
     form_class = PasswordResetForm
-    extra_email_context = {"site_name": settings.SITE_NAME}
+    extra_email_context = {
+        "site_name": settings.SITE_NAME,
+        "site_url": settings.SITE_URL,
+    }
 
 
 class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
-    """Django's view; a new password also lifts a lockout for failed log-ins."""
+    """
+    Django's view, with the new password saved under a lock on the account.
+
+    The link was checked when the page opened; by the time the form comes back,
+    another request may have changed the account (its address, say). The
+    account is read again under a row lock and the link checked once more, and
+    only the password is written, so neither change is lost. A new password
+    also lifts a lockout for failed log-ins.
+    """
 
     def form_valid(self, form):
-        response = super().form_valid(form)
-        reset(username=form.user.get_username())
-        return response
+        # Hashing takes most of a second: done before the transaction, so the
+        # write lock (all of SQLite's database) is held for milliseconds.
+        form.user.set_password(form.cleaned_data["new_password1"])
+        with transaction.atomic():
+            user = (
+                type(form.user)
+                ._default_manager.select_for_update()
+                .get(pk=form.user.pk)
+            )
+            token = self.request.session.get(INTERNAL_RESET_SESSION_TOKEN)
+            if not self.token_generator.check_token(user, token):
+                self.validlink = False
+                return self.render_to_response(self.get_context_data())
+            user.password = form.user.password
+            user.save(update_fields=["password", *self.on_new_password(user)])
+        del self.request.session[INTERNAL_RESET_SESSION_TOKEN]
+        reset(username=user.get_username())
+        if self.post_reset_login:
+            auth_login(self.request, user, self.post_reset_login_backend)
+        return HttpResponseRedirect(self.get_success_url())
+
+    def on_new_password(self, user):
+        """Change the locked account further; return the names of the fields changed."""
+        return []

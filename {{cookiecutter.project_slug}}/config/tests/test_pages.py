@@ -3,6 +3,7 @@ import re
 import django
 import pytest
 from django.conf import settings
+from django.contrib.auth.hashers import get_hasher
 from django.core import mail
 from django.core.handlers.wsgi import WSGIHandler
 from django.test import Client
@@ -229,6 +230,43 @@ def test_password_reset_mails_a_link_that_sets_a_new_password(client, user):
     assert response.url == reverse("password_reset_complete")
     user.refresh_from_db()
     assert user.check_password(new_password)
+
+
+def test_mailed_links_start_with_the_site_url_whatever_the_host(client, user):
+    """A reset asked with a forged Host header still links to SITE_URL."""
+    client.post(
+        reverse("password_reset"), {"email": user.email}, HTTP_HOST="127.0.0.1:6666"
+    )
+    (message,) = mail.outbox
+    assert f"{settings.SITE_URL}/accounts/reset/" in message.body
+    assert "6666" not in message.body
+
+
+def test_a_password_reset_and_an_address_change_at_once_lose_neither(
+    client, user, password, monkeypatch
+):
+    """An address changed while the new password is hashed is not written back."""
+    client.post(reverse("password_reset"), {"email": user.email})
+    form_page = client.get(mailed_link(mail.outbox[0]), follow=True)
+    hasher = get_hasher()
+    encode = hasher.encode
+
+    def encode_while_the_address_changes(self, raw_password, salt):
+        type(user).objects.filter(pk=user.pk).update(email="moved@example.com")
+        return encode(raw_password, salt)
+
+    monkeypatch.setattr(type(hasher), "encode", encode_while_the_address_changes)
+    new_password = "a brand new passphrase"
+    response = client.post(
+        form_page.redirect_chain[-1][0],
+        {"new_password1": new_password, "new_password2": new_password},
+    )
+    user.refresh_from_db()
+    assert user.email == "moved@example.com"
+    # The link was mailed to the old address, which no longer reaches the account.
+    assert response.status_code == 200
+    assert not response.context["validlink"]
+    assert user.check_password(password)
 
 
 def test_password_reset_link_works_once(client, user):

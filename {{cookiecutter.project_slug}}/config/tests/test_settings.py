@@ -22,7 +22,11 @@ PROJECT_DIR = Path(__file__).resolve().parents[2]
 SETTINGS_FILE = PROJECT_DIR / "config" / "settings.py"
 STRONG_KEY = "kq3-5nVx0yq8rZ_t1Wm9cLp2Hf7sJd4Ge6Bu0Ao5Ni8Rk2Ty7Xv1Qz3Lw9Pm4Hs"
 # What a server sets at the least; the tests add or override single values.
-SERVER = {"SECRET_KEY": STRONG_KEY, "ALLOWED_HOSTS": "www.example.com"}
+SERVER = {
+    "SECRET_KEY": STRONG_KEY,
+    "ALLOWED_HOSTS": "www.example.com",
+    "SITE_URL": "https://www.example.com",
+}
 # Settings that shape the app registry or open connections; they are the same in
 # development and production, so the checks run against the test run's own.
 STRUCTURAL = {"INSTALLED_APPS", "DATABASES", "LOGGING", "TEMPLATES", "STORAGES"}
@@ -91,6 +95,10 @@ BAD_VALUES = [
     ({"ALLOWED_HOSTS": "https://example.com/"}, r"holds 'https://example.com/', wh"),
     ({"ALLOWED_HOSTS": "example.com:8000"}, r"holds 'example.com:8000', which is not"),
     ({"CSRF_TRUSTED_ORIGINS": "example.com"}, r"holds 'example.com', which lacks its"),
+    ({"SITE_URL": "www.example.com"}, r"SITE_URL='www.example.com' is not a site's"),
+    ({"SITE_URL": "https://example.com/shop"}, r"SITE_URL='https://example.com/shop'"),
+    ({"SITE_URL": "ftp://example.com"}, r"SITE_URL='ftp://example.com' is not a site"),
+    ({"SITE_URL": "https://example.com:port"}, r"SITE_URL cannot be read"),
     ({"DEBUG": "True  # local"}, r"DEBUG='True  # local' is neither true nor false"),
     ({"DATABASE_URL": "garbage"}, r"DATABASE_URL does not start with a known"),
     ({"DATABASE_URL": "mongodb://h/db"}, r"DATABASE_URL does not start with a known"),
@@ -261,6 +269,39 @@ def test_production_settings_pass_the_deployment_checks(load_settings):
         messages = checks.run_checks(include_deployment_checks=True)
         problems = [m for m in messages if not m.is_silenced()]
     assert problems == []
+
+
+def test_a_server_must_name_its_own_address_for_mailed_links(load_settings):
+    """Without SITE_URL, a server stops: links would come from the request's Host."""
+    server = {name: value for name, value in SERVER.items() if name != "SITE_URL"}
+    with pytest.raises(ImproperlyConfigured, match=r"^SITE_URL is not set\."):
+        load_settings(**server)
+    development = load_settings(DEBUG="True", SECRET_KEY="dev")
+    assert development.SITE_URL == "http://127.0.0.1:8000"
+    assert load_settings(
+        **{**SERVER, "SITE_URL": "https://Shop.example/"}
+    ).SITE_URL == ("https://Shop.example")
+
+
+@pytest.mark.parametrize(
+    ("site_url", "problem"),
+    [
+        ("https://elsewhere.example", "website.E001"),
+        ("http://www.example.com", "website.W001"),
+    ],
+    ids=["unlisted-host", "plain-http"],
+)
+def test_the_deployment_checks_name_a_site_url_links_cannot_use(
+    load_settings, site_url, problem
+):
+    """A SITE_URL whose host is refused, or without HTTPS, fails check --deploy."""
+    production = load_settings(**{**SERVER, "SITE_URL": site_url})
+    values = {k: v for k, v in vars(production).items() if k not in STRUCTURAL}
+    with override_settings(**values):
+        messages = checks.run_checks(include_deployment_checks=True)
+        (message,) = [m for m in messages if not m.is_silenced()]
+    assert message.id == problem
+    assert "SITE_URL" in message.msg
 
 
 def test_production_settings_keep_the_default_password_hasher(load_settings):

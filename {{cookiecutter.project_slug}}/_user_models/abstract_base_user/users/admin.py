@@ -18,13 +18,14 @@ class UserAdmin(BaseUserAdmin):
     # Django's UserAdmin names "username", "first_name" and "last_name", which this
     # user does not have; every option that lists fields is replaced.
     fieldsets = (
-        (None, {"fields": ("email", "password")}),
+        (None, {"fields": ("email", "pending_email", "password")}),
         (_("Personal info"), {"fields": ("date_of_birth", "phone_number")}),
         (
             _("Permissions"),
             {
                 "fields": (
                     "is_active",
+                    "awaiting_confirmation",
                     "is_staff",
                     "is_superuser",
                     "groups",
@@ -46,11 +47,16 @@ class UserAdmin(BaseUserAdmin):
         ),
         (_("Personal info"), {"fields": ("date_of_birth", "phone_number")}),
     )
+    # Set by sign-up and the mailed links alone: an account opened here stops
+    # waiting (save_model), and one closed here stays closed.
+    readonly_fields = ("pending_email", "awaiting_confirmation")
     list_display = ("email", "phone_number", "is_staff", "is_active")
     search_fields = ("email", "phone_number")
     ordering = ("email",)
 
     def save_model(self, request, obj, form, change):
+        if obj.is_active:
+            obj.awaiting_confirmation = False
         with email_taken_as_field_error(form):
             super().save_model(request, obj, form, change)
 

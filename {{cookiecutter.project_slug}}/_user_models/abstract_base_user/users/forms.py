@@ -2,10 +2,12 @@ from contextlib import contextmanager
 
 from django import forms
 from django.contrib.auth import forms as auth_forms
+from django.contrib.auth.hashers import check_password
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, router, transaction
 from django.utils.translation import gettext_lazy as _
 
+from users.account_form import AccountFormMixin
 from users.emails import canonical_email
 from users.models import User
 
@@ -152,12 +154,13 @@ class LoginForm(auth_forms.AuthenticationForm):
     }
 
 
-class AccountForm(forms.ModelForm):
+class AccountForm(AccountFormMixin, forms.ModelForm):
     """
     What signed-in people may change about themselves on "Your account".
 
-    A new email address is not saved here: it becomes the account's address only
-    once its owner follows the link mailed to it.
+    A new email address is not saved here: it needs the current password, and
+    becomes the account's address only once its owner follows the link mailed
+    to it.
     """
 
     email = User._meta.get_field("email").formfield(form_class=CanonicalEmailField)
@@ -176,3 +179,28 @@ class AccountForm(forms.ModelForm):
         """The address asked for, when it differs from the account's own."""
         email = self.cleaned_data["email"]
         return email if email != self.instance.email else None
+
+
+class ActivationForm(forms.Form):
+    """The password chosen at sign-up, which proves whoever opens the account chose it."""
+
+    password = forms.CharField(
+        label=_("Password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+    def clean_password(self):
+        password = self.cleaned_data["password"]
+        # hashers.check_password() leaves the stored hash alone, which the
+        # activation link is bound to.
+        if not check_password(password, self.user.password):
+            raise forms.ValidationError(
+                _("This is not the password this address was signed up with."),
+                code="password_incorrect",
+            )
+        return password

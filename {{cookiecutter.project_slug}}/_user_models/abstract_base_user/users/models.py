@@ -37,6 +37,22 @@ class User(AbstractBaseUser, PermissionsMixin):
             "Unselect this instead of deleting accounts."
         ),
     )
+    awaiting_confirmation = models.BooleanField(
+        _("awaiting confirmation"),
+        default=False,
+        help_text=_(
+            "Signed up on the site, and the link mailed to the address not yet "
+            "followed. Only such an account opens through a mailed link."
+        ),
+    )
+    pending_email = models.EmailField(
+        _("new email address"),
+        blank=True,
+        help_text=_(
+            'An address asked for on "Your account"; it replaces the current '
+            "one once the link mailed to it is followed."
+        ),
+    )
     date_joined = models.DateTimeField(_("date joined"), default=timezone.now)
     date_of_birth = models.DateField(_("date of birth"), null=True, blank=True)
     phone_number = models.CharField(_("phone number"), max_length=32, blank=True)

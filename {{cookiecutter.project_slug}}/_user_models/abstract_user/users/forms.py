@@ -1,10 +1,12 @@
 from django import forms
 from django.contrib.auth import forms as auth_forms
 
+from users.account_form import AccountFormMixin
 from users.models import User
+from users.usernames import DistinctUsernameMixin
 
 
-class UserCreationForm(auth_forms.UserCreationForm):
+class UserCreationForm(DistinctUsernameMixin, auth_forms.UserCreationForm):
     """A sign-up form: username, password twice, and the extra fields."""
 
     class Meta(auth_forms.UserCreationForm.Meta):
@@ -17,14 +19,14 @@ class UserCreationForm(auth_forms.UserCreationForm):
         )
 
 
-class AdminUserCreationForm(auth_forms.AdminUserCreationForm):
+class AdminUserCreationForm(DistinctUsernameMixin, auth_forms.AdminUserCreationForm):
     """The admin's add form, which can also leave the password unusable."""
 
     class Meta(auth_forms.AdminUserCreationForm.Meta):
         model = User
 
 
-class UserChangeForm(auth_forms.UserChangeForm):
+class UserChangeForm(DistinctUsernameMixin, auth_forms.UserChangeForm):
     """The admin's change form; the password hash is never editable or shown."""
 
     class Meta(auth_forms.UserChangeForm.Meta):
@@ -42,8 +44,11 @@ class SignUpForm(UserCreationForm):
         self.fields["email"].required = True
 
 
-class AccountForm(forms.ModelForm):
-    """What signed-in people may change about themselves on "Your account"."""
+class AccountForm(AccountFormMixin, forms.ModelForm):
+    """
+    What signed-in people may change about themselves on "Your account"; a new
+    email address needs the current password.
+    """
 
     class Meta:
         model = User

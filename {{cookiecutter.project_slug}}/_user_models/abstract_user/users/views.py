@@ -3,11 +3,13 @@ from django.contrib.auth import login
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.contrib.messages.views import SuccessMessageMixin
 from django.db import IntegrityError, transaction
+from django.shortcuts import redirect
 from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import CreateView, UpdateView
 
 from users.forms import AccountForm, SignUpForm
+from users.mail import send_email_change_notice
 from users.models import User
 from users.signup import SignUpOpenMixin
 
@@ -20,9 +22,12 @@ class SignUpView(SignUpOpenMixin, CreateView):
     success_url = reverse_lazy("home")
 
     def form_valid(self, form):
+        # Hashed before the transaction, which holds SQLite's write lock: a
+        # burst of sign-ups then waits milliseconds for it, not seconds.
+        self.object = form.save(commit=False)
         try:
             with transaction.atomic():
-                response = super().form_valid(form)
+                self.object.save()
         except IntegrityError:
             # The same username, signed up twice at once: the other request won.
             form.add_error(
@@ -35,7 +40,7 @@ class SignUpView(SignUpOpenMixin, CreateView):
             backend="django.contrib.auth.backends.ModelBackend",
         )
         messages.success(self.request, _("Welcome! Your account is ready."))
-        return response
+        return redirect(self.success_url)
 
 
 class AccountView(LoginRequiredMixin, SuccessMessageMixin, UpdateView):
@@ -48,3 +53,14 @@ class AccountView(LoginRequiredMixin, SuccessMessageMixin, UpdateView):
 
     def get_object(self, queryset=None):
         return self.request.user
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "request": self.request}
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        if "email" in form.changed_data:
+            send_email_change_notice(
+                form.initial["email"], self.object.email, confirmed=True
+            )
+        return response

@@ -4,6 +4,7 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.forms.models import BaseInlineFormSet
 from django.utils.translation import gettext_lazy as _
 
+from users.forms import AdminUserCreationForm, UserChangeForm
 from users.models import Profile
 
 User = get_user_model()
@@ -34,6 +35,8 @@ admin.site.unregister(User)
 
 @admin.register(User)
 class UserAdmin(BaseUserAdmin):
+    form = UserChangeForm
+    add_form = AdminUserCreationForm
     inlines = (ProfileInline,)
     list_display = (*BaseUserAdmin.list_display, "phone_number")
     # The changelist joins only forward relations by itself; without this, each

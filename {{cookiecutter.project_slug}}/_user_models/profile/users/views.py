@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
 
 from users.forms import AccountForm, ProfileForm, SignUpForm
+from users.mail import send_email_change_notice
 from users.signup import SignUpOpenMixin
 
 User = get_user_model()
@@ -24,10 +25,13 @@ class SignUpView(SignUpOpenMixin, TemplateView):
         user_form, profile_form = SignUpForm(request.POST), ProfileForm(request.POST)
         if not (user_form.is_valid() and profile_form.is_valid()):
             return self.render_to_response({"forms": [user_form, profile_form]})
+        # Hashed before the transaction, which holds SQLite's write lock: a
+        # burst of sign-ups then waits milliseconds for it, not seconds.
+        user = user_form.save(commit=False)
         try:
             # One transaction: a failure leaves no user behind without its details.
             with transaction.atomic():
-                user = user_form.save()
+                user.save()
                 # Saving the user gave it its one, empty profile: fill in that one.
                 ProfileForm(request.POST, instance=user.profile).save()
         except IntegrityError:
@@ -54,7 +58,7 @@ class AccountView(LoginRequiredMixin, TemplateView):
     def forms(self, data=None):
         user = self.request.user
         return [
-            AccountForm(data, instance=user),
+            AccountForm(data, instance=user, request=self.request),
             ProfileForm(data, instance=user.profile),
         ]
 
@@ -68,5 +72,10 @@ class AccountView(LoginRequiredMixin, TemplateView):
         with transaction.atomic():
             for form in forms:
                 form.save()
+        account_form = forms[0]
+        if "email" in account_form.changed_data:
+            send_email_change_notice(
+                account_form.initial["email"], request.user.email, confirmed=True
+            )
         messages.success(request, _("Your details were saved."))
         return redirect("account")

@@ -2,6 +2,7 @@ import pytest
 from django.conf import settings
 from django.contrib.auth.hashers import get_hasher
 from django.core import mail
+from django.db import connection
 from django.urls import reverse
 
 from config.tests.test_pages import mailed_link
@@ -61,14 +62,22 @@ def test_logging_in_before_confirming_says_to_follow_the_link(client, sign_up_da
     assert "case-sensitive" not in error
 
 
-def test_the_link_activates_the_account_once(client, sign_up_data):
-    """The first visit opens the account; the same link then says it no longer works."""
+def open_account(client, link, password):
+    """Follow an activation link, and give the password on the page it opens."""
+    return client.post(link, {"password": password})
+
+
+def test_the_link_and_the_password_open_the_account_once(client, sign_up_data):
+    """The password signed up with opens the account and signs in; the link is spent."""
     sign_up(client, sign_up_data)
     link = mailed_link(mail.outbox[0])
-    response = client.get(link)
+    response = open_account(client, link, sign_up_data["password1"])
     assert response.status_code == 302
-    assert response.url == reverse("login")
-    assert User.objects.get(email="newcomer@example.com").is_active
+    assert response.url == reverse("home")
+    user = User.objects.get(email="newcomer@example.com")
+    assert user.is_active
+    assert client.session["_auth_user_id"] == str(user.pk)
+    client.logout()
     response = client.post(
         reverse("login"),
         {"username": "NEWCOMER@example.com", "password": sign_up_data["password1"]},
@@ -77,6 +86,26 @@ def test_the_link_activates_the_account_once(client, sign_up_data):
     response = client.get(link)
     assert response.status_code == 400
     assert "This link does not work" in response.content.decode()
+
+
+@pytest.mark.parametrize("method", ["get", "head"])
+def test_fetching_the_link_changes_nothing(client, sign_up_data, method):
+    """Mail scanners and link previews fetch links: that opens no account."""
+    sign_up(client, sign_up_data)
+    client.logout()
+    response = getattr(client, method)(mailed_link(mail.outbox[0]))
+    assert response.status_code == 200
+    assert not User.objects.get(email="newcomer@example.com").is_active
+
+
+def test_the_link_without_the_password_opens_nothing(client, sign_up_data):
+    """Someone else's password, at the right link, gets a field error."""
+    sign_up(client, sign_up_data)
+    response = open_account(client, mailed_link(mail.outbox[0]), "a guess of mine")
+    assert response.status_code == 200
+    assert response.context["form"].has_error("password", "password_incorrect")
+    assert not User.objects.get(email="newcomer@example.com").is_active
+    assert "_auth_user_id" not in client.session
 
 
 @pytest.mark.parametrize(
@@ -91,7 +120,9 @@ def test_the_link_activates_the_account_once(client, sign_up_data):
 def test_a_spoiled_link_gets_a_page_not_an_error(client, sign_up_data, spoil):
     """A tampered, foreign or garbled link gets the invalid-link page."""
     sign_up(client, sign_up_data)
-    response = client.get(spoil(mailed_link(mail.outbox[0])))
+    response = open_account(
+        client, spoil(mailed_link(mail.outbox[0])), sign_up_data["password1"]
+    )
     assert response.status_code == 400
     assert "This link does not work" in response.content.decode()
     assert not User.objects.get(email="newcomer@example.com").is_active
@@ -101,8 +132,11 @@ def test_an_expired_link_is_refused(client, sign_up_data, settings):
     """Links expire like password-reset links (PASSWORD_RESET_TIMEOUT)."""
     sign_up(client, sign_up_data)
     settings.PASSWORD_RESET_TIMEOUT = -1
-    response = client.get(mailed_link(mail.outbox[0]))
+    response = open_account(
+        client, mailed_link(mail.outbox[0]), sign_up_data["password1"]
+    )
     assert response.status_code == 400
+    assert not User.objects.get(email="newcomer@example.com").is_active
 
 
 def choose_password(client, link, password):
@@ -144,12 +178,81 @@ def test_signing_up_first_with_someone_elses_address_gains_nothing(
     sign_up(client, {**sign_up_data, "password1": squatter, "password2": squatter})
     sign_up(client, sign_up_data)
     squatters_link, owners_link = map(mailed_link, mail.outbox)
-    assert client.get(squatters_link).status_code == 400
+    assert open_account(client, squatters_link, squatter).status_code == 400
     choose_password(client, owners_link, "the owner's passphrase")
     assert not client.login(username="newcomer@example.com", password=squatter)
     assert client.login(
         username="newcomer@example.com", password="the owner's passphrase"
     )
+
+
+def test_the_mailbox_owner_can_choose_the_password_instead(client, sign_up_data):
+    """Someone who signed up with another's address: its owner opens it their way."""
+    squatter = "the squatter's passphrase"
+    sign_up(client, {**sign_up_data, "password1": squatter, "password2": squatter})
+    page = client.get(mailed_link(mail.outbox[0]))
+    choose_link = page.context["choose_password_url"]
+    assert choose_link in page.content.decode()
+    assert User.objects.get(email="newcomer@example.com").awaiting_confirmation
+    response = choose_password(client, choose_link, "the owner's passphrase")
+    assert response.url == reverse("login")
+    assert not client.login(username="newcomer@example.com", password=squatter)
+    assert client.login(
+        username="newcomer@example.com", password="the owner's passphrase"
+    )
+
+
+def test_signing_up_again_and_again_keeps_the_owners_link_working(client, sign_up_data):
+    """Each new sign-up mails a link; none of them kills those mailed before."""
+    for _ in range(3):
+        sign_up(client, sign_up_data)
+    first_finish_link = mailed_link(mail.outbox[1])
+    assert "/signup/finish/" in first_finish_link
+    choose_password(client, first_finish_link, "the owner's passphrase")
+    assert client.login(
+        username="newcomer@example.com", password="the owner's passphrase"
+    )
+
+
+@pytest.mark.parametrize("how", ["opened-then-closed", "made-in-the-admin"])
+def test_an_account_an_administrator_closed_stays_closed(client, sign_up_data, how):
+    """Neither its old link nor a new sign-up reopens it, or mails a way in."""
+    password = sign_up_data["password1"]
+    if how == "opened-then-closed":
+        sign_up(client, sign_up_data)
+        link = mailed_link(mail.outbox[0])
+        open_account(client, link, password)
+        client.logout()
+    else:
+        User.objects.create_user("newcomer@example.com", password)
+        link = None
+    User.objects.update(is_active=False)
+    mail.outbox.clear()
+    if link:
+        assert open_account(client, link, password).status_code == 400
+    sign_up(client, sign_up_data)
+    assert mail.outbox == []
+    user = User.objects.get()
+    assert not user.is_active
+    assert user.check_password(password)
+
+
+def test_sign_up_hashes_the_password_outside_its_write_transaction(
+    client, sign_up_data, monkeypatch
+):
+    """SQLite's write lock is held for the insert only, not for the slow hash."""
+    baseline = len(connection.atomic_blocks)
+    depths = []
+    hasher = get_hasher()
+    encode = hasher.encode
+
+    def encode_and_note_the_depth(self, password, salt):
+        depths.append(len(connection.atomic_blocks) - baseline)
+        return encode(password, salt)
+
+    monkeypatch.setattr(type(hasher), "encode", encode_and_note_the_depth)
+    sign_up(client, sign_up_data)
+    assert depths == [0]
 
 
 def test_signing_up_with_a_confirmed_address_reveals_nothing(
@@ -234,14 +337,26 @@ def member_client(client, user):
 def account_data(**changes):
     return {
         "email": "member@example.com",
+        "current_password": "",
         "date_of_birth": "",
         "phone_number": "",
         **changes,
     }
 
 
+def ask_for_address(client, email, password):
+    """Ask on "Your account" for a new address; return the link mailed to it."""
+    mail.outbox.clear()
+    response = client.post(
+        reverse("account"), account_data(email=email, current_password=password)
+    )
+    assert response.status_code == 302
+    (confirmation,) = [m for m in mail.outbox if m.to == [email.lower()]]
+    return mailed_link(confirmation)
+
+
 def test_account_page_saves_the_extra_fields(member_client, user):
-    """The extra fields are saved at once, with no mail sent."""
+    """The extra fields are saved at once, with no password and no mail."""
     response = member_client.post(
         reverse("account"), account_data(phone_number="+44 1"), follow=True
     )
@@ -251,40 +366,105 @@ def test_account_page_saves_the_extra_fields(member_client, user):
     assert mail.outbox == []
 
 
-def test_a_new_address_takes_effect_through_its_link(member_client, user):
-    """Until the link mailed to the new address is followed, the old one stays."""
+@pytest.mark.parametrize("typed", ["", "not my password"])
+def test_a_new_address_needs_the_current_password(member_client, user, typed):
+    """A stolen session alone cannot send the account's mail elsewhere."""
     response = member_client.post(
-        reverse("account"), account_data(email="New.Address@Example.com"), follow=True
+        reverse("account"),
+        account_data(email="thief@example.com", current_password=typed),
     )
-    assert "follow the link we sent" in response.content.decode()
+    assert response.status_code == 200
+    assert response.context["form"].has_error("current_password")
+    user.refresh_from_db()
+    assert (user.email, user.pending_email) == ("member@example.com", "")
+    assert mail.outbox == []
+
+
+def test_a_new_address_takes_effect_through_its_link(member_client, user, password):
+    """The old address is told; following the link shows a page, its button changes."""
+    link = ask_for_address(member_client, "New.Address@Example.com", password)
+    (notice,) = [m for m in mail.outbox if m.to == ["member@example.com"]]
+    assert "new.address@example.com" in notice.body
+    assert "://" not in notice.body
     user.refresh_from_db()
     assert user.email == "member@example.com"
-    (message,) = mail.outbox
-    assert message.to == ["new.address@example.com"]
-    link = mailed_link(message)
-    response = member_client.get(link, follow=True)
+    page = member_client.get(link)
+    assert page.status_code == 200
+    member_client.head(link)
+    user.refresh_from_db()
+    assert user.email == "member@example.com"
+    response = member_client.post(link, follow=True)
     assert "Your email address is now new.address@example.com." in (
         response.content.decode()
     )
     user.refresh_from_db()
-    assert user.email == "new.address@example.com"
-    assert member_client.get(link).status_code == 400
+    assert (user.email, user.pending_email) == ("new.address@example.com", "")
+    assert member_client.post(link).status_code == 400
 
 
-def test_a_confirmation_for_an_address_taken_meanwhile_is_refused(member_client, user):
+def test_the_link_works_only_for_the_account_signed_in(client, user, password):
+    """Without a session it asks to log in; another account gets the refusal."""
+    client.force_login(user)
+    link = ask_for_address(client, "new@example.com", password)
+    client.logout()
+    response = client.post(link)
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("login"))
+    client.force_login(User.objects.create_user("other@example.com"))
+    assert client.post(link).status_code == 400
+    user.refresh_from_db()
+    assert user.email == "member@example.com"
+
+
+def test_a_password_change_kills_the_link(member_client, user, password):
+    """Whoever changes the password after a thief asked for an address stops it."""
+    link = ask_for_address(member_client, "thief@example.com", password)
+    new_password = "a brand new passphrase"
+    member_client.post(
+        reverse("password_change"),
+        {
+            "old_password": password,
+            "new_password1": new_password,
+            "new_password2": new_password,
+        },
+    )
+    assert member_client.post(link).status_code == 400
+    user.refresh_from_db()
+    assert user.email == "member@example.com"
+
+
+def test_a_link_dies_with_any_later_change_of_address(member_client, user, password):
+    """A→B, then B→A: the first link cannot switch the address back to B."""
+    to_b = ask_for_address(member_client, "b@example.com", password)
+    member_client.post(to_b)
+    to_a = ask_for_address(member_client, "member@example.com", password)
+    member_client.post(to_a)
+    user.refresh_from_db()
+    assert user.email == "member@example.com"
+    assert member_client.post(to_b).status_code == 400
+    user.refresh_from_db()
+    assert user.email == "member@example.com"
+    # Asking for another address kills the link for the one asked before.
+    to_c = ask_for_address(member_client, "c@example.com", password)
+    ask_for_address(member_client, "d@example.com", password)
+    assert member_client.post(to_c).status_code == 400
+
+
+def test_a_confirmation_for_an_address_taken_meanwhile_is_refused(
+    member_client, user, password
+):
     """An address another account took in the meantime is not given away."""
-    member_client.post(reverse("account"), account_data(email="taken@example.com"))
+    link = ask_for_address(member_client, "taken@example.com", password)
     User.objects.create_user("TAKEN@example.com")
-    response = member_client.get(mailed_link(mail.outbox[0]), follow=True)
+    response = member_client.post(link, follow=True)
     assert "That address now belongs to another account." in response.content.decode()
     user.refresh_from_db()
     assert user.email == "member@example.com"
 
 
-def test_a_tampered_confirmation_link_is_refused(member_client, user):
+def test_a_tampered_confirmation_link_is_refused(member_client, user, password):
     """An altered confirmation link changes nothing."""
-    member_client.post(reverse("account"), account_data(email="new@example.com"))
-    link = mailed_link(mail.outbox[0])
-    assert member_client.get(link[:-3] + "xx/").status_code == 400
+    link = ask_for_address(member_client, "new@example.com", password)
+    assert member_client.post(link[:-3] + "xx/").status_code == 400
     user.refresh_from_db()
     assert user.email == "member@example.com"

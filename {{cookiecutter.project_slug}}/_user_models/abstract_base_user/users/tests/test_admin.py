@@ -107,6 +107,16 @@ def test_change_page_edits_the_user_and_hides_the_hash(admin_client, user, passw
     assert user.check_password(password)
 
 
+def test_an_account_opened_in_the_admin_stops_waiting(admin_client, user):
+    """Opened by hand, a signed-up account is no longer one a mailed link opens."""
+    User.objects.filter(pk=user.pk).update(is_active=False, awaiting_confirmation=True)
+    url = reverse("admin:users_user_change", args=[user.pk])
+    response = admin_client.post(url, change_data(user, awaiting_confirmation=""))
+    assert response.status_code == 302
+    user.refresh_from_db()
+    assert (user.is_active, user.awaiting_confirmation) == (True, False)
+
+
 def test_change_page_refuses_another_users_email_in_another_case(admin_client, user):
     """Changing an email to another user's, in another case, is a form error."""
     User.objects.create_user("abel@example.com")

@@ -74,6 +74,30 @@ def test_change_page_edits_the_extra_fields(admin_client, user, password):
     assert user.check_password(password)
 
 
+def test_change_page_refuses_a_rename_to_a_look_alike(admin_client, user):
+    """Renaming a user so as to read as another account is refused on its page."""
+    User.objects.create_user("pope")
+    cyrillic_pope = (
+        "\N{CYRILLIC SMALL LETTER ER}\N{CYRILLIC SMALL LETTER O}"
+        "\N{CYRILLIC SMALL LETTER ER}\N{CYRILLIC SMALL LETTER IE}"
+    )
+    response = admin_client.post(
+        reverse("admin:users_user_change", args=[user.pk]),
+        {
+            "username": cyrillic_pope,
+            "is_active": "on",
+            "date_joined_0": "2024-01-01",
+            "date_joined_1": "00:00:00",
+        },
+    )
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors["username"] == [
+        "This name looks like an existing one; choose another."
+    ]
+    user.refresh_from_db()
+    assert user.username == "member"
+
+
 def test_change_page_uses_djangos_translations(admin_client, settings):
     """In a French project the sections are in French, as Django's are."""
     settings.LANGUAGE_CODE = "fr"

@@ -114,6 +114,25 @@ def test_change_page_edits_the_profile_inline(admin_client, user, password):
     assert user.check_password(password)
 
 
+def test_change_page_refuses_a_rename_to_a_look_alike(admin_client, user):
+    """Renaming a user so as to read as another account is refused on its page."""
+    User.objects.create_user("pope")
+    data = change_data(user, id=str(user.profile.pk))
+    data["username"] = (
+        "\N{CYRILLIC SMALL LETTER ER}\N{CYRILLIC SMALL LETTER O}"
+        "\N{CYRILLIC SMALL LETTER ER}\N{CYRILLIC SMALL LETTER IE}"
+    )
+    response = admin_client.post(
+        reverse("admin:auth_user_change", args=[user.pk]), data
+    )
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors["username"] == [
+        "This name looks like an existing one; choose another."
+    ]
+    user.refresh_from_db()
+    assert user.username == "member"
+
+
 def test_change_page_gives_a_user_without_profile_one(admin_client):
     """For a user saved by bulk_create(), the inline creates the profile."""
     User.objects.bulk_create([User(username="ivan")])

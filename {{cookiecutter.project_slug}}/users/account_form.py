@@ -1,0 +1,61 @@
+from django import forms
+from django.contrib.auth import authenticate
+from django.utils.translation import gettext_lazy as _
+
+
+class AccountFormMixin:
+    """
+    Mixin for the model form of "Your account": it asks for the current
+    password before any field named in password_protects changes, and saves
+    only its own fields.
+
+    The email address is where a password reset goes: whoever could change it
+    with a signed-in session alone, a borrowed laptop or a stolen cookie, could
+    then reset the password and keep the account. The password is checked
+    through authenticate(), so failures count towards the log-in lockout.
+    """
+
+    password_protects = ("email",)
+
+    def __init__(self, *args, request, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.request = request
+        self.fields["current_password"] = forms.CharField(
+            label=_("Current password"),
+            strip=False,
+            required=False,
+            widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+            help_text=_("Needed only to change your email address."),
+        )
+
+    def clean(self):
+        cleaned_data = super().clean()
+        if self.protected_change() and not self.password_is_right():
+            self.add_error(
+                "current_password",
+                forms.ValidationError(
+                    _("Your current password is needed for this change."),
+                    code="password_incorrect",
+                ),
+            )
+        return cleaned_data
+
+    def save(self, commit=True):
+        user = super().save(commit=False)
+        if commit:
+            # Only these fields: a password reset finishing meanwhile keeps its
+            # new password.
+            user.save(update_fields=self._meta.fields)
+        return user
+
+    def protected_change(self):
+        return any(name in self.changed_data for name in self.password_protects)
+
+    def password_is_right(self):
+        user = self.instance
+        checked = authenticate(
+            self.request,
+            username=user.get_username(),
+            password=self.cleaned_data.get("current_password") or "",
+        )
+        return checked is not None and checked.pk == user.pk

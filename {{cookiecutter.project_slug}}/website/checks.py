@@ -1,0 +1,36 @@
+"""Deployment checks of this project's own settings, run by check --deploy."""
+
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.core.checks import Error, Tags, Warning, register
+from django.http.request import validate_host
+
+
+@register(Tags.security, deploy=True)
+def check_site_url(app_configs, **kwargs):
+    """Mailed links must reach this site, over HTTPS once it is deployed."""
+    if settings.DEBUG:
+        return []
+    parts = urlsplit(settings.SITE_URL)
+    problems = []
+    if not validate_host(parts.hostname, settings.ALLOWED_HOSTS):
+        problems.append(
+            Error(
+                f"SITE_URL names {parts.hostname}, which ALLOWED_HOSTS does not "
+                "list: every mailed link would be refused.",
+                hint="Set SITE_URL to the site's public address, or add its "
+                "host to ALLOWED_HOSTS.",
+                id="website.E001",
+            )
+        )
+    if parts.scheme != "https":
+        problems.append(
+            Warning(
+                "SITE_URL starts with http://, so mailed links, password resets "
+                "among them, would travel unencrypted.",
+                hint="Write SITE_URL with https://.",
+                id="website.W001",
+            )
+        )
+    return problems
