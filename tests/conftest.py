@@ -23,11 +23,12 @@ CHOICES = json.loads((TEMPLATE_DIR / "cookiecutter.json").read_text())["user_mod
 PROJECT_TEMPLATE = TEMPLATE_DIR / "{{cookiecutter.project_slug}}"
 PYPROJECT = tomllib.loads((PROJECT_TEMPLATE / "pyproject.toml").read_text())
 PROJECT = PYPROJECT["project"]
-# What a generated project installs with pip install -e ".[dev,postgres]".
+# What a generated project installs with pip install -e ".[dev,postgres,redis]".
 PROJECT_REQUIREMENTS = (
     *PROJECT["dependencies"],
     *PROJECT["optional-dependencies"]["dev"],
     *PROJECT["optional-dependencies"]["postgres"],
+    *PROJECT["optional-dependencies"]["redis"],
 )
 
 # The supported Django lines, each on the interpreter it is tested with.
@@ -49,7 +50,13 @@ CHOICE_PARAMS = [
 ]
 
 # Variables that would leak the developer's shell into a generated project.
-LEAKY_VARIABLES = {"DATABASE_URL", "DJANGO_SETTINGS_MODULE", "SECRET_KEY", "DEBUG"}
+LEAKY_VARIABLES = {
+    "DATABASE_URL",
+    "CACHE_URL",
+    "DJANGO_SETTINGS_MODULE",
+    "SECRET_KEY",
+    "DEBUG",
+}
 
 
 def clean_environment(**overrides):

@@ -10,6 +10,7 @@ import contextlib
 import importlib
 import importlib.util
 import os
+import re
 import sys
 from email.utils import parseaddr
 from pathlib import Path
@@ -31,6 +32,15 @@ DATABASE_DRIVERS = {
     "django.contrib.gis.db.backends.mysql": ("MySQLdb",),
     "django.db.backends.oracle": ("oracledb",),
 }
+# The client each cache backend imports, which Django would otherwise miss only at
+# the first cache read, with a traceback.
+CACHE_DRIVERS = {
+    "django.core.cache.backends.redis.RedisCache": ("redis",),
+    "django.core.cache.backends.memcached.PyMemcacheCache": ("pymemcache",),
+    "django.core.cache.backends.memcached.PyLibMCCache": ("pylibmc",),
+}
+# django-environ still maps memcache:// to a backend Django 4.1 removed.
+REMOVED_CACHE_SCHEMES = frozenset({"memcache"})
 
 
 class Env(environ.Env):
@@ -219,6 +229,44 @@ class Env(environ.Env):
             )
         return config
 
+    def cache_url(self, var="CACHE_URL", default=NOT_SET, backend=None):
+        """Return a CACHES entry, refusing URLs Django would misread."""
+        url = self.str(var, default)
+        example = "redis://HOST:6379/0"
+        parts = self.url_parts(var, url, example)
+        if parts.scheme not in self.CACHE_SCHEMES.keys() - REMOVED_CACHE_SCHEMES:
+            raise ImproperlyConfigured(
+                f"{var} does not start with a known cache scheme (it starts with "
+                f"{parts.scheme or url[:12]!r}). Write, for instance, {example} or "
+                "dbcache://TABLE."
+            )
+        config = self.cache_url_config(url, backend)
+        if parts.scheme == "dbcache" and not config["LOCATION"]:
+            raise ImproperlyConfigured(
+                f"{var} names no table. Write its name after the scheme, such as "
+                "dbcache://django_cache."
+            )
+        if parts.scheme.startswith(("redis", "valkey")):
+            if not parts.hostname and not parts.path:
+                raise ImproperlyConfigured(
+                    f"{var} names no Redis server. Write, for instance, {example}."
+                )
+            # Redis numbers its databases; the client would refuse a name only at
+            # the first cache read.
+            if parts.hostname and not re.fullmatch(r"/?\d*", parts.path):
+                raise ImproperlyConfigured(
+                    f"{var} names Redis database {parts.path[1:]!r}; Redis numbers "
+                    f"them. End the URL with a number, such as {example}."
+                )
+        drivers = CACHE_DRIVERS.get(config["BACKEND"], ())
+        if drivers and not any(map(importlib.util.find_spec, drivers)):
+            raise ImproperlyConfigured(
+                f"{var} names a {parts.scheme} cache, but its client "
+                f"({' or '.join(drivers)}) is not installed. For Redis, install the "
+                'project with its extra: pip install -e ".[redis]".'
+            )
+        return config
+
     def email_url(self, var="EMAIL_URL", default=NOT_SET, backend=None):
         """Return the mail settings of a URL such as smtp+tls://user:pw@host:587."""
         url = self.str(var, default)
@@ -273,6 +321,7 @@ class Env(environ.Env):
         return parts
 
     db = db_url
+    cache = cache_url
     email = email_url
 
 

@@ -112,6 +112,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 # Django 5.2 and 6.x default to different key types; naming one keeps the
 # migrations identical on both.
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+# One cache for every gunicorn worker and every server on the same database:
+# Django's default keeps one in each process, where a limit counted in it would
+# count each worker alone. The table needs no other service, and migrate creates
+# it; CACHE_URL=redis://host:6379/0 serves many servers or heavy use.
+CACHES = {"default": env.cache_url("CACHE_URL", default="dbcache://django_cache")}
 
 # The user model is settled before the first migrate: changing it afterwards
 # means rewriting the schema by hand.

@@ -9,8 +9,11 @@ from types import SimpleNamespace
 import django
 import pytest
 from django.core import checks
+from django.core.cache import cache
 from django.core.exceptions import ImproperlyConfigured
 from django.core.mail import EmailMessage
+from django.core.management import call_command
+from django.db import connection
 from django.test import override_settings
 from django.utils.module_loading import import_string
 
@@ -135,6 +138,13 @@ BAD_VALUES = [
         {"LOGIN_FAILURE_LIMIT_PER_ADDRESS": "0"},
         r"LOGIN_FAILURE_LIMIT_PER_ADDRESS='0' is not a whole number of 1 or more",
     ),
+    ({"CACHE_URL": "garbage"}, r"CACHE_URL does not start with a known cache"),
+    ({"CACHE_URL": "memcache://m:11211"}, r"CACHE_URL does not start with a known"),
+    ({"CACHE_URL": "redis://cache:port/0"}, r"CACHE_URL cannot be read"),
+    ({"CACHE_URL": "redis://cache:99999/0"}, r"CACHE_URL cannot be read"),
+    ({"CACHE_URL": "redis://"}, r"CACHE_URL names no Redis server"),
+    ({"CACHE_URL": "redis://cache:6379/main"}, r"CACHE_URL names Redis database 'm"),
+    ({"CACHE_URL": "dbcache://"}, r"CACHE_URL names no table"),
 ]
 
 
@@ -434,3 +444,69 @@ def test_server_logs_hold_a_traceback_on_one_line():
     assert "\n" not in line
     assert line.startswith("ERROR django.request: Internal Server Error\\nTraceback")
     assert "ValueError: boom" in line
+
+
+def test_the_default_cache_is_a_table_every_process_shares(load_settings):
+    """Unset, CACHE_URL gives the database cache: every worker and server reads it."""
+    assert load_settings(**SERVER).CACHES == {
+        "default": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "django_cache",
+        }
+    }
+
+
+@pytest.fixture
+def without_redis(monkeypatch):
+    """Make the Redis client, whether installed here or not, one that is missing."""
+    drivers = {**environment_module.CACHE_DRIVERS}
+    drivers["django.core.cache.backends.redis.RedisCache"] = ("a_client_not_installed",)
+    monkeypatch.setattr(environment_module, "CACHE_DRIVERS", drivers)
+
+
+@pytest.fixture
+def with_redis(monkeypatch):
+    """Let settings name a Redis cache whether its client is installed or not."""
+    drivers = {**environment_module.CACHE_DRIVERS}
+    del drivers["django.core.cache.backends.redis.RedisCache"]
+    monkeypatch.setattr(environment_module, "CACHE_DRIVERS", drivers)
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["redis://cache.internal:6379/0", "rediss://:s%40cret@cache.internal:6380/1"],
+    ids=["redis", "rediss"],
+)
+def test_a_redis_url_selects_djangos_redis_cache(load_settings, with_redis, url):
+    """redis:// and rediss:// give Django's own Redis cache, at that address."""
+    assert load_settings(**SERVER, CACHE_URL=url).CACHES["default"] == {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": url,
+    }
+
+
+def test_redis_without_its_client_says_what_to_install(load_settings, without_redis):
+    """A Redis URL in an environment without the redis package says to add the extra."""
+    with pytest.raises(ImproperlyConfigured, match=r'pip install -e "\.\[redis\]"'):
+        load_settings(**SERVER, CACHE_URL="redis://cache.internal:6379/0")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_migrate_alone_creates_the_cache_table(settings):
+    """On a new database, migrate makes the database cache's table; nothing else."""
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "django_cache",
+        }
+    }
+    with connection.cursor() as cursor:
+        cursor.execute("DROP TABLE IF EXISTS django_cache")
+    try:
+        call_command("migrate", "website", "zero", verbosity=0)
+        call_command("migrate", verbosity=0)
+        assert "django_cache" in connection.introspection.table_names()
+        cache.set("greeting", "hello")
+        assert cache.get("greeting") == "hello"
+    finally:
+        call_command("createcachetable", verbosity=0)
