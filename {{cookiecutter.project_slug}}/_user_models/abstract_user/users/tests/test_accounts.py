@@ -13,8 +13,8 @@ ACCOUNT_DATA = {
     "first_name": "",
     "last_name": "",
     "email": "member@example.com",
-    "date_of_birth": "",
-    "phone_number": "",
+    "date_of_birth": "1990-04-01",
+    "phone_number": "+44 20 7946 0000",
 }
 
 User = get_user_model()
