@@ -28,7 +28,8 @@ PACKAGES_THE_PROJECT_LOADS = (
     "django",
     "environ",
     "axes",
-    "ipware",
+    "django_tasks_db",
+    "django_tasks",
     "whitenoise",
     "confusable_homoglyphs",
 )

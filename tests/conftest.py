@@ -3,7 +3,10 @@
 import json
 import os
 import re
+import shutil
+import socket
 import subprocess
+import time
 import tomllib
 from collections import defaultdict
 from urllib.parse import urlsplit, urlunsplit
@@ -187,6 +190,54 @@ def fresh_postgres_database(server_url, name):
 @pytest.fixture(scope="session")
 def bare_cookiecutter():
     return ready(BARE)
+
+
+def free_port():
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def redis_url(tmp_path_factory):
+    """A private Redis server on a free port; skipped (failed in CI) without one."""
+    server = shutil.which("redis-server")
+    if server is None:
+        unavailable(
+            "no redis-server: install it (Debian: apt-get install redis-server)"
+        )
+    port = free_port()
+    # Nothing is saved to disk; the working folder is a private one all the same.
+    command = [server, "--bind", "127.0.0.1", "--port", str(port)]
+    command += ["--save", "", "--appendonly", "no"]
+    command += ["--dir", str(tmp_path_factory.mktemp("redis"))]
+    process = subprocess.Popen(
+        command,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        wait_for_pong(process, port)
+        yield f"redis://127.0.0.1:{port}/0"
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+
+
+def wait_for_pong(process, port, timeout=30):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            pytest.fail(f"redis-server exited with status {process.returncode}")
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=1) as client:
+                client.sendall(b"PING\r\n")
+                if client.recv(16).startswith(b"+PONG"):
+                    return
+        except OSError:
+            pass
+        time.sleep(0.1)
+    pytest.fail(f"redis-server did not answer on port {port} within {timeout} s")
 
 
 def run(command, cwd, **overrides):

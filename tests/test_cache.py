@@ -1,15 +1,10 @@
 """A generated project's cache is shared by its processes: Redis, or the database."""
 
-import shutil
-import socket
-import subprocess
-import time
 import uuid
 
 import pytest
 
-from tests.conftest import DJANGO_LINES, run, unavailable
-from tests.test_production import free_port
+from tests.conftest import DJANGO_LINES, run
 
 # The cache settings are the same for every choice; one stands for all.
 CHOICE = "abstract_user"
@@ -24,48 +19,6 @@ WRITE = (
     "cache.set('greeting', os.environ['GREETING'], 600)"
 )
 READ = "from django.core.cache import cache; print(cache.get('greeting'))"
-
-
-@pytest.fixture(scope="session")
-def redis_url(tmp_path_factory):
-    """A private Redis server on a free port; skipped (failed in CI) without one."""
-    server = shutil.which("redis-server")
-    if server is None:
-        unavailable(
-            "no redis-server: install it (Debian: apt-get install redis-server)"
-        )
-    port = free_port()
-    # Nothing is saved to disk; the working folder is a private one all the same.
-    command = [server, "--bind", "127.0.0.1", "--port", str(port)]
-    command += ["--save", "", "--appendonly", "no"]
-    command += ["--dir", str(tmp_path_factory.mktemp("redis"))]
-    process = subprocess.Popen(
-        command,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    try:
-        wait_for_pong(process, port)
-        yield f"redis://127.0.0.1:{port}/0"
-    finally:
-        process.terminate()
-        process.wait(timeout=30)
-
-
-def wait_for_pong(process, port, timeout=30):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            pytest.fail(f"redis-server exited with status {process.returncode}")
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=1) as client:
-                client.sendall(b"PING\r\n")
-                if client.recv(16).startswith(b"+PONG"):
-                    return
-        except OSError:
-            pass
-        time.sleep(0.1)
-    pytest.fail(f"redis-server did not answer on port {port} within {timeout} s")
 
 
 def shell(line, project, code, **environment):

@@ -14,6 +14,7 @@ from tests.conftest import (
     CHOICES,
     DJANGO_LINES,
     clean_environment,
+    free_port,
     fresh_postgres_database,
     run,
 )
@@ -21,12 +22,6 @@ from tests.test_matrix import STRONG_SECRET_KEY, combination_params
 
 ONE_YEAR = 365 * 24 * 60 * 60
 DEPLOY_BLOCK = re.compile(r"<!-- deploy -->\n```bash\n(.*?)```", re.DOTALL)
-
-
-def free_port():
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 class Server:

@@ -3,6 +3,7 @@ from io import StringIO
 
 import pytest
 from django.conf import settings
+from django.core.cache import cache
 from django.test import override_settings
 
 
@@ -26,6 +27,18 @@ def pytest_configure(config):
         # client.login() and plain authenticate() do not pass; the throttling
         # tests switch it back on with the settings fixture.
         AXES_ENABLED=False,
+        # A cache in the test process, emptied after each test: the mail limits
+        # count in it, and one test's mail must not use up the next one's.
+        CACHES={
+            "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+        },
+        # Mail is sent within the request, as while DEBUG is on: the tests read
+        # it from mail.outbox without a worker.
+        TASKS={
+            "default": {
+                "BACKEND": f"{settings.TASKS_PACKAGE}.backends.immediate.ImmediateBackend"
+            }
+        },
     ).enable()
 
 
@@ -33,6 +46,12 @@ def pytest_collection_finish(session):
     # Django, the admin and the test modules stay loaded until the run ends:
     # frozen, the garbage collector stops walking them again at each full pass.
     gc.freeze()
+
+
+@pytest.fixture(autouse=True)
+def empty_cache():
+    yield
+    cache.clear()
 
 
 @pytest.fixture

@@ -45,9 +45,15 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "axes",
+    # The queue of mail to send, in the database; python manage.py db_worker
+    # sends it.
+    "django_tasks_db",
     "users",
     "website",
 ]
+if django.VERSION < (6, 0):
+    # Django 6.0's tasks framework, as a package for Django 5.2.
+    INSTALLED_APPS.append("django_tasks")
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
@@ -225,6 +231,9 @@ DEFAULT_FROM_EMAIL = env.email_address(
     "DEFAULT_FROM_EMAIL", default="webmaster@localhost"
 )
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Django waits for a silent SMTP server forever by default; the worker gives up
+# after this many seconds and leaves the mail's task failed.
+SMTP_TIMEOUT = 30
 if django.VERSION >= (6, 1):
     # Django 6.1 replaced EMAIL_BACKEND and the EMAIL_* settings with MAILERS.
     MAILERS = {"default": {"BACKEND": EMAIL["EMAIL_BACKEND"]}}
@@ -236,6 +245,7 @@ if django.VERSION >= (6, 1):
             "password": EMAIL["EMAIL_HOST_PASSWORD"],
             "use_tls": EMAIL.get("EMAIL_USE_TLS", False),
             "use_ssl": EMAIL.get("EMAIL_USE_SSL", False),
+            "timeout": SMTP_TIMEOUT,
         }
     elif EMAIL["EMAIL_BACKEND"] == "django.core.mail.backends.filebased.EmailBackend":
         MAILERS["default"]["OPTIONS"] = {"file_path": EMAIL["EMAIL_FILE_PATH"]}
@@ -248,6 +258,24 @@ else:
     EMAIL_USE_TLS = EMAIL.get("EMAIL_USE_TLS", False)
     EMAIL_USE_SSL = EMAIL.get("EMAIL_USE_SSL", False)
     EMAIL_FILE_PATH = EMAIL["EMAIL_FILE_PATH"]
+    EMAIL_TIMEOUT = SMTP_TIMEOUT
+
+# Mail is queued in the database and sent by a worker, python manage.py
+# db_worker, so a slow or silent mail server never holds a request; while DEBUG
+# is on it is sent at once, and no worker is needed.
+TASKS_PACKAGE = "django.tasks" if django.VERSION >= (6, 0) else "django_tasks"
+TASKS = {
+    "default": {
+        "BACKEND": f"{TASKS_PACKAGE}.backends.immediate.ImmediateBackend"
+        if DEBUG
+        else "django_tasks_db.DatabaseBackend"
+    }
+}
+# A visitor's request (sign-up, an address change, a password reset) mails one
+# address at most MAIL_LIMIT_PER_ADDRESS times an hour, and one client at most
+# MAIL_LIMIT_PER_CLIENT times, counted in the cache every server shares.
+MAIL_LIMIT_PER_ADDRESS = env.int("MAIL_LIMIT_PER_ADDRESS", default=5, minimum=1)
+MAIL_LIMIT_PER_CLIENT = env.int("MAIL_LIMIT_PER_CLIENT", default=20, minimum=1)
 
 # HTTPS everywhere once DEBUG is off; each switch can be turned off on its own,
 # for instance SECURE_SSL_REDIRECT=False behind a proxy that already redirects.

@@ -1,6 +1,5 @@
 from axes.utils import reset
 from django import forms
-from django.conf import settings
 from django.contrib.auth import forms as auth_forms
 from django.contrib.auth import get_user_model
 from django.contrib.auth import login as auth_login
@@ -8,6 +7,8 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.views import INTERNAL_RESET_SESSION_TOKEN
 from django.db import transaction
 from django.http import HttpResponseRedirect
+
+from users.mail import mail_password_reset, within_mail_limits
 
 
 class StoredSpellingEmailField(forms.EmailField):
@@ -26,7 +27,10 @@ class StoredSpellingEmailField(forms.EmailField):
 
 
 class PasswordResetForm(auth_forms.PasswordResetForm):
-    """Django's form, which finds an account by any spelling of its address."""
+    """
+    Django's form, which finds an account by any spelling of its address, and
+    leaves the finding and the mail to a worker.
+    """
 
     email = StoredSpellingEmailField(
         label=auth_forms.PasswordResetForm.base_fields["email"].label,
@@ -34,15 +38,18 @@ class PasswordResetForm(auth_forms.PasswordResetForm):
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
     )
 
+    def save(self, request=None, **kwargs):
+        # The request counts and queues, the same work whether or not the
+        # address has an account, so its time tells nothing either.
+        email = self.cleaned_data["email"]
+        if within_mail_limits(request, email, "password_reset"):
+            mail_password_reset.enqueue(email)
+
 
 class PasswordResetView(auth_views.PasswordResetView):
-    """Django's view, whose mail links to SITE_URL, never to the request's host."""
+    """Django's view, with the form above: its mail links to SITE_URL."""
 
     form_class = PasswordResetForm
-    extra_email_context = {
-        "site_name": settings.SITE_NAME,
-        "site_url": settings.SITE_URL,
-    }
 
 
 class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):

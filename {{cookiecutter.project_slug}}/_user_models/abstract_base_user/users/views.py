@@ -75,13 +75,13 @@ class SignUpView(SignUpOpenMixin, FormView):
             self.mail_account_holder(User.objects.get_by_natural_key(user.email))
         else:
             link = confirmation_link("activate", user)
-            send_account_mail("activation", user.email, link=link)
+            send_account_mail(self.request, "activation", user.email, link=link)
         return redirect("signup_done")
 
     def mail_account_holder(self, user):
         """Mail the address of an account that exists already, as the page cannot."""
         if user.is_active:
-            send_account_mail("account_exists", user.email)
+            send_account_mail(self.request, "account_exists", user.email)
         elif user.awaiting_confirmation:
             if user.has_usable_password():
                 # The activation links mailed so far die with the password they
@@ -90,7 +90,7 @@ class SignUpView(SignUpOpenMixin, FormView):
                 user.set_unusable_password()
                 user.save(update_fields=["password"])
             link = confirmation_link("finish_signup", user)
-            send_account_mail("finish_signup", user.email, link=link)
+            send_account_mail(self.request, "finish_signup", user.email, link=link)
         # An account an administrator closed stays closed: nothing is mailed.
 
 
@@ -205,8 +205,10 @@ class AccountView(LoginRequiredMixin, UpdateView):
     def mail_confirmation(self, user):
         """Mail the link to the address asked for, and a notice to the current one."""
         link = reverse("confirm_email", args=[email_change_token.make_token(user)])
-        send_account_mail("confirm_email", user.pending_email, link=link)
-        send_email_change_notice(user.email, user.pending_email, confirmed=False)
+        send_account_mail(self.request, "confirm_email", user.pending_email, link=link)
+        send_email_change_notice(
+            self.request, user.email, user.pending_email, confirmed=False
+        )
         messages.info(
             self.request,
             _(

@@ -61,6 +61,6 @@ class AccountView(LoginRequiredMixin, SuccessMessageMixin, UpdateView):
         response = super().form_valid(form)
         if "email" in form.changed_data:
             send_email_change_notice(
-                form.initial["email"], self.object.email, confirmed=True
+                self.request, form.initial["email"], self.object.email, confirmed=True
             )
         return response

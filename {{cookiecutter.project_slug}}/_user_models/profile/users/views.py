@@ -75,7 +75,10 @@ class AccountView(LoginRequiredMixin, TemplateView):
         account_form = forms[0]
         if "email" in account_form.changed_data:
             send_email_change_notice(
-                account_form.initial["email"], request.user.email, confirmed=True
+                request,
+                account_form.initial["email"],
+                request.user.email,
+                confirmed=True,
             )
         messages.success(request, _("Your details were saved."))
         return redirect("account")
