@@ -5,13 +5,16 @@
 
 The project is deployed as its README says (no .env, DEBUG off, behind an HTTPS
 proxy whose header the client sends itself) and served by gunicorn with its
-default configuration. Three loads run against each database:
+default configuration. These loads run against each database:
 
 - the home page, at concurrency 20;
 - logins (a real password hash each), at concurrency 20;
 - a write burst of logouts (each deletes its session row), at concurrency 40;
 - 300 sign-ups at once (a real password hash and an insert each), at concurrency
-  100, which SQLite must queue without a "database is locked" error.
+  100, which SQLite must queue without a "database is locked" error;
+- 1000 password resets from one client, at concurrency 20: past the first
+  MAIL_LIMIT_PER_CLIENT (20) the mail limit holds each one back, so this is the
+  page's cost under a flood.
 
 The target for every run is 0 errors; the error count is printed, never asserted.
 PostgreSQL is measured when --postgres or TEMPLATE_TEST_DATABASE_URL names a server.
@@ -42,6 +45,7 @@ PASSWORD = "a benchmark passphrase"
 HOST = "localhost"
 USERS = 50
 SIGN_UPS = 300
+RESETS = 1000
 
 # Creates the users who log in and one open session per logout of the burst.
 PREPARE = """
@@ -276,6 +280,20 @@ def run_database(environment, project, database, database_url, burst):
                 100,
                 lambda c, n: (
                     c.request("POST", "/accounts/signup/", form=sign_up_form(n))[0]
+                    == 302
+                ),
+            ),
+            "reset, limited": load(
+                port,
+                csrf,
+                RESETS,
+                20,
+                lambda c, n: (
+                    c.request(
+                        "POST",
+                        "/accounts/password_reset/",
+                        form={"email": f"user{n % USERS}@example.com"},
+                    )[0]
                     == 302
                 ),
             ),

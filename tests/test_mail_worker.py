@@ -10,6 +10,7 @@ import socket
 import sqlite3
 import subprocess
 import time
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import closing, contextmanager
 from email import message_from_bytes, policy
 from urllib.parse import urlencode, urlsplit
@@ -196,10 +197,12 @@ def test_the_procfile_worker_mails_the_reset_link(deployment, tmp_path, line):
     )
     bin_dir = DJANGO_LINES[line].python.parent
     path = os.pathsep.join((str(bin_dir), os.environ["PATH"]))
-    with serving(project, line, tmp_path, environment) as (server,):
+    with (
+        serving(project, line, tmp_path, environment) as (server,),
+        (tmp_path / "worker.log").open("w+") as worker_log,
+    ):
         assert ask_for_reset(server, ACCOUNT).status == 302
         assert queued(database, ACCOUNT) == ["READY"]
-        worker_log = (tmp_path / "worker.log").open("w+")
         worker = subprocess.Popen(
             shlex.split(processes["worker"]),
             cwd=project,
@@ -208,7 +211,7 @@ def test_the_procfile_worker_mails_the_reset_link(deployment, tmp_path, line):
             stderr=subprocess.STDOUT,
         )
         try:
-            mails = wait_for_mail(outbox, worker)
+            mails = wait_for_mail(outbox, worker, worker_log)
         finally:
             worker.terminate()
             try:
@@ -224,14 +227,14 @@ def test_the_procfile_worker_mails_the_reset_link(deployment, tmp_path, line):
         assert links[0].startswith("https://localhost/accounts/reset/")
         # The link is the account's: Django swaps its token for the form to set one.
         opened, _ = server.get(urlsplit(links[0]).path)
+        worker_log.seek(0)
+        assert worker.returncode == 0, worker_log.read()
     assert opened.status == 302
     assert opened.headers["Location"].endswith("/set-password/")
     assert queued(database, ACCOUNT) == ["SUCCESSFUL"]
-    worker_log.seek(0)
-    assert worker.returncode == 0, worker_log.read()
 
 
-def wait_for_mail(outbox, worker, timeout=30):
+def wait_for_mail(outbox, worker, log, timeout=30):
     """The files the file backend wrote into outbox, once there is one."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -240,9 +243,13 @@ def wait_for_mail(outbox, worker, timeout=30):
         if mails and all(m.read_bytes().rstrip().endswith(b"-" * 79) for m in mails):
             return mails
         if worker.poll() is not None:
-            pytest.fail(f"the worker exited with status {worker.returncode}")
+            break
         time.sleep(0.1)
-    pytest.fail(f"the worker wrote no mail within {timeout} s")
+    log.seek(0)
+    pytest.fail(
+        f"no mail within {timeout} s; the worker's status: {worker.poll()}\n"
+        f"{log.read()}"
+    )
 
 
 def read_mail(path):
@@ -254,7 +261,7 @@ def read_mail(path):
 @pytest.mark.parametrize("line", LINE_PARAMS)
 @pytest.mark.parametrize("cache", ["database", "redis"])
 def test_mail_limits_hold_across_servers(deployment, request, tmp_path, line, cache):
-    """Two servers of two workers each queue no more than the limits allow between them."""
+    """Two servers of two workers each queue no more mail than the limits allow."""
     overrides = {"WEB_WORKERS": "2"}
     if cache == "redis":
         # A Redis database of the line's own, as the server is shared.
@@ -263,21 +270,29 @@ def test_mail_limits_hold_across_servers(deployment, request, tmp_path, line, ca
         overrides["CACHE_URL"] = f"{base}/{database_number}"
     project, database, first = fresh_site(deployment, line, tmp_path, **overrides)
     second = {**first, "PORT": str(free_port())}
+    burst = 2 * MAIL_LIMIT_PER_CLIENT
     with serving(project, line, tmp_path, first, second) as servers:
         # One address asked for again and again, from one client, on both servers.
         for number in range(MAIL_LIMIT_PER_ADDRESS + 3):
             response = ask_for_reset(servers[number % 2], ACCOUNT)
             assert response.status == 302
-        # One client asking for many addresses, unknown ones, on both servers.
-        strangers = [
-            f"stranger{number}@example.com"
-            for number in range(MAIL_LIMIT_PER_CLIENT + 2)
-        ]
-        for number, stranger in enumerate(strangers):
-            response = ask_for_reset(servers[number % 2], stranger, SPRAYING_CLIENT)
-            assert response.status == 302
+        # One client asking for many addresses at once, unknown ones, on both:
+        # counts that two requests read at the same moment would let more by.
+        with ThreadPoolExecutor(max_workers=MAIL_LIMIT_PER_CLIENT) as pool:
+            answers = pool.map(
+                lambda number: (
+                    ask_for_reset(
+                        servers[number % 2],
+                        f"stranger{number}@example.com",
+                        SPRAYING_CLIENT,
+                    ).status
+                ),
+                range(burst),
+            )
+            assert set(answers) == {302}
     assert len(queued(database, ACCOUNT)) == MAIL_LIMIT_PER_ADDRESS
     assert len(queued(database)) == MAIL_LIMIT_PER_ADDRESS + MAIL_LIMIT_PER_CLIENT
     log = "".join(server.output() for server in servers)
     assert log.count("this address has had 5 mails this hour") == 3, log
-    assert log.count("this client has had 20 mails this hour") == 2, log
+    held_back = burst - MAIL_LIMIT_PER_CLIENT
+    assert log.count("this client has had 20 mails this hour") == held_back, log

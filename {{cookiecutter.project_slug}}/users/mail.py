@@ -10,12 +10,15 @@ DEBUG is on, and in the tests, mail is sent at once instead.
 
 import hashlib
 import logging
+from contextlib import contextmanager
 
 from django.conf import settings
 from django.contrib.auth.forms import PasswordResetForm
 from django.contrib.auth.tokens import default_token_generator
-from django.core.cache import cache
+from django.core.cache import cache, caches
+from django.core.cache.backends.db import BaseDatabaseCache
 from django.core.mail import send_mail
+from django.db import connections, router, transaction
 from django.template.loader import render_to_string
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
@@ -62,10 +65,11 @@ def within_mail_limits(request, address, template):
         key = f"mail:{kind}:{hashlib.sha256(who.encode()).hexdigest()}"
         count = 1
         if not cache.add(key, count, ONE_HOUR):
-            try:
-                count = cache.incr(key)
-            except ValueError:  # It expired between the two calls.
-                cache.set(key, count, ONE_HOUR)
+            with cache_row_locked(key):
+                try:
+                    count = cache.incr(key)
+                except ValueError:  # It expired between the two calls.
+                    cache.set(key, count, ONE_HOUR)
         if count > limit:
             logger.warning(
                 "Not sending the %s mail to an address at %s: this %s has had "
@@ -77,6 +81,31 @@ def within_mail_limits(request, address, template):
             )
             return False
     return True
+
+
+@contextmanager
+def cache_row_locked(key):
+    """Hold the database cache's row for key, if the default cache is one."""
+    # The database cache's incr() reads the count, then writes it back: two
+    # requests reading at once would write the same count, and a burst would
+    # pass the limit. A lock taken first makes the read and the write one step:
+    # SQLite's transactions take the write lock as they open (IMMEDIATE), other
+    # databases lock the row. Redis counts in one step of its own.
+    backend = caches["default"]
+    if not isinstance(backend, BaseDatabaseCache):
+        yield
+        return
+    alias = router.db_for_write(backend.cache_model_class)
+    connection = connections[alias]
+    with transaction.atomic(using=alias):
+        if connection.features.has_select_for_update:
+            table = connection.ops.quote_name(backend.cache_model_class._meta.db_table)
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    f"SELECT 1 FROM {table} WHERE cache_key = %s FOR UPDATE",  # noqa: S608
+                    [backend.make_and_validate_key(key)],
+                )
+        yield
 
 
 @task
