@@ -2,7 +2,6 @@ import pytest
 from django.conf import settings
 from django.contrib.auth.hashers import get_hasher
 from django.core import mail
-from django.db import connection
 from django.urls import reverse
 
 from config.tests.test_pages import mailed_link
@@ -10,17 +9,6 @@ from users.forms import SignUpForm
 from users.models import User
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def sign_up_data(password):
-    return {
-        "email": "newcomer@example.com",
-        "password1": password,
-        "password2": password,
-        "date_of_birth": "1990-04-01",
-        "phone_number": "+44 20 7946 0000",
-    }
 
 
 def sign_up(client, data):
@@ -235,24 +223,6 @@ def test_an_account_an_administrator_closed_stays_closed(client, sign_up_data, h
     user = User.objects.get()
     assert not user.is_active
     assert user.check_password(password)
-
-
-def test_sign_up_hashes_the_password_outside_its_write_transaction(
-    client, sign_up_data, monkeypatch
-):
-    """SQLite's write lock is held for the insert only, not for the slow hash."""
-    baseline = len(connection.atomic_blocks)
-    depths = []
-    hasher = get_hasher()
-    encode = hasher.encode
-
-    def encode_and_note_the_depth(self, password, salt):
-        depths.append(len(connection.atomic_blocks) - baseline)
-        return encode(password, salt)
-
-    monkeypatch.setattr(type(hasher), "encode", encode_and_note_the_depth)
-    sign_up(client, sign_up_data)
-    assert depths == [0]
 
 
 def test_signing_up_with_a_confirmed_address_reveals_nothing(

@@ -1,35 +1,13 @@
 import pytest
 from django.contrib.auth import get_user_model
-from django.contrib.auth.hashers import get_hasher, make_password
-from django.core import mail
-from django.db import connection
 from django.urls import reverse
 
-from users.forms import AccountForm, SignUpForm
+from users.forms import SignUpForm
 
 pytestmark = pytest.mark.django_db
 
-ACCOUNT_DATA = {
-    "first_name": "",
-    "last_name": "",
-    "email": "member@example.com",
-    "date_of_birth": "1990-04-01",
-    "phone_number": "+44 20 7946 0000",
-}
 
 User = get_user_model()
-
-
-@pytest.fixture
-def sign_up_data(password):
-    return {
-        "username": "newcomer",
-        "email": "newcomer@example.com",
-        "password1": password,
-        "password2": password,
-        "date_of_birth": "1990-04-01",
-        "phone_number": "+44 20 7946 0000",
-    }
 
 
 def test_sign_up_creates_the_account_and_logs_in(
@@ -122,74 +100,3 @@ def test_two_sign_ups_at_once_make_one_account(client, sign_up_data, monkeypatch
     assert response.status_code == 200
     assert "A user with that username already exists." in response.content.decode()
     assert get_user_model().objects.filter(username="newcomer").count() == 1
-
-
-def change_address(client, data, typed):
-    return client.post(
-        reverse("account"),
-        {**data, "email": "new.address@example.com", "current_password": typed},
-    )
-
-
-@pytest.mark.parametrize("typed", ["", "not my password"])
-def test_a_new_address_needs_the_current_password(client, user, typed):
-    """A stolen session alone cannot send the account's mail, and resets, elsewhere."""
-    client.force_login(user)
-    response = change_address(client, ACCOUNT_DATA, typed)
-    assert response.status_code == 200
-    assert "Your current password is needed for this change." in (
-        response.content.decode()
-    )
-    user.refresh_from_db()
-    assert user.email == "member@example.com"
-    assert mail.outbox == []
-
-
-def test_the_old_address_is_told_of_the_new_one(client, user, password):
-    """The notice names the new address and carries no link to follow."""
-    client.force_login(user)
-    response = change_address(client, ACCOUNT_DATA, password)
-    assert response.status_code == 302
-    user.refresh_from_db()
-    assert user.email == "new.address@example.com"
-    (notice,) = mail.outbox
-    assert notice.to == ["member@example.com"]
-    assert "new.address@example.com" in notice.body
-    assert "://" not in notice.body
-
-
-def test_saving_the_account_page_keeps_a_password_set_meanwhile(
-    client, user, monkeypatch
-):
-    """A password reset finishing while the page is saved is not undone by it."""
-    client.force_login(user)
-    clean = AccountForm.clean
-
-    def clean_while_a_reset_finishes(form):
-        User.objects.filter(pk=user.pk).update(password=make_password("reset"))
-        return clean(form)
-
-    monkeypatch.setattr(AccountForm, "clean", clean_while_a_reset_finishes)
-    response = client.post(reverse("account"), {**ACCOUNT_DATA, "first_name": "Ada"})
-    assert response.status_code == 302
-    user.refresh_from_db()
-    assert user.first_name == "Ada"
-    assert user.check_password("reset")
-
-
-def test_sign_up_hashes_the_password_outside_its_write_transaction(
-    client, sign_up_data, monkeypatch
-):
-    """SQLite's write lock is held for the inserts only, not for the slow hash."""
-    baseline = len(connection.atomic_blocks)
-    depths = []
-    hasher = get_hasher()
-    encode = hasher.encode
-
-    def encode_and_note_the_depth(self, password, salt):
-        depths.append(len(connection.atomic_blocks) - baseline)
-        return encode(password, salt)
-
-    monkeypatch.setattr(type(hasher), "encode", encode_and_note_the_depth)
-    assert client.post(reverse("signup"), sign_up_data).status_code == 302
-    assert depths == [0]
