@@ -146,8 +146,9 @@ def mailed_links(folder):
 class Site:
     """The served project as one person uses it in one browser tab."""
 
-    def __init__(self, page, base, mail_dir):
+    def __init__(self, page, base, mail_dir, send_queued_mail):
         self.page, self.base, self.mail_dir = page, base, mail_dir
+        self.send_queued_mail = send_queued_mail
 
     def open(self, path):
         response = self.page.goto(f"{self.base}{path}")
@@ -172,6 +173,8 @@ class Site:
         return self.page.locator("main").inner_text()
 
     def last_link(self, containing):
+        # The server queues mail; the worker, as the Procfile runs it, sends it.
+        self.send_queued_mail()
         links = [link for link in mailed_links(self.mail_dir) if containing in link]
         assert links, f"no mailed link with {containing}"
         # The server knows itself as https://localhost; the browser speaks to it
@@ -204,7 +207,12 @@ def test_a_person_signs_up_and_manages_their_account(
     manage(line, project, environment, "collectstatic", "--no-input")
     server = Server(project, line, environment, tmp_path)
     context, page, violations = open_page_behind_the_proxy(browser)
-    site = Site(page, f"http://localhost:{port}", mail_dir)
+    site = Site(
+        page,
+        f"http://localhost:{port}",
+        mail_dir,
+        lambda: manage(line, project, environment, "db_worker", "--batch"),
+    )
     login = "ada@example.com" if choice == "abstract_base_user" else "ada"
     password, new_password = "a first long passphrase", "a second long passphrase"
     try:
