@@ -192,7 +192,10 @@ class Site:
 def test_a_person_signs_up_and_manages_their_account(
     generate, browser, tmp_path, choice, line
 ):
-    """Sign up, confirm, log in, edit, change and reset the password, get throttled."""
+    """
+    Sign up, confirm, log in, edit, change the password, get throttled, reset the
+    password, delete the account.
+    """
     project = deployed_copy(generate, choice, line, tmp_path)
     mail_dir = tmp_path / "mail"
     mail_dir.mkdir()
@@ -258,18 +261,30 @@ def test_a_person_signs_up_and_manages_their_account(
         assert "Your password was changed." in site.text()
 
         site.log_out()
+        # Five wrong guesses lock the account out; then even the right one fails.
+        for attempt in range(5):
+            site.submit("/accounts/login/", username=login, password=f"guess {attempt}")
+        assert "Too many failed attempts" in site.text()
+        site.submit("/accounts/login/", username=login, password=new_password)
+        assert "Too many failed attempts" in site.text()
+        assert "You are logged in" not in site.text()
+
+        # A password reset still works, and lifts the lockout.
         site.submit("/accounts/password_reset/", email="ada@example.com")
         assert page.title().startswith("Password reset sent")
         site.open(site.last_link("/accounts/reset/"))
         site.fill_and_send(new_password1=password, new_password2=password)
         assert "Your password has been set." in site.text()
-
-        # Five wrong guesses lock the account out; then even the right one fails.
-        for attempt in range(5):
-            site.submit("/accounts/login/", username=login, password=f"guess {attempt}")
-        assert "Too many failed attempts" in site.text()
         site.submit("/accounts/login/", username=login, password=password)
-        assert "Too many failed attempts" in site.text()
+        assert f"You are logged in as {login}" in site.text()
+
+        # Deleting the account asks for the password; then it logs in no more.
+        page.click("text=Your account")
+        page.click("text=Delete your account")
+        site.fill_and_send(password=password)
+        assert "Your account has been deleted." in site.text()
+        site.submit("/accounts/login/", username=login, password=password)
+        assert page.title().startswith("Log in")
         assert "You are logged in" not in site.text()
     finally:
         context.close()

@@ -4,6 +4,7 @@ from django.urls import include, path
 from django.utils.functional import lazy
 from django.views.generic import RedirectView, TemplateView
 
+from users.leaving import DeleteAccountView
 from users.password_reset import PasswordResetConfirmView, PasswordResetView
 
 urlpatterns = [
@@ -25,6 +26,12 @@ urlpatterns = [
         "accounts/reset/<uidb64>/<token>/",
         PasswordResetConfirmView.as_view(),
         name="password_reset_confirm",
+    ),
+    # Deleting one's own account, the same for every user model.
+    path(
+        "accounts/account/delete/",
+        DeleteAccountView.as_view(),
+        name="delete_account",
     ),
     # Sign-up and "Your account", which differ with the user model, first: where
     # the email address is the login, the login page's refusal says so.

@@ -52,10 +52,16 @@ class AccountFormMixin:
         return any(name in self.changed_data for name in self.password_protects)
 
     def password_is_right(self):
-        user = self.instance
-        checked = authenticate(
-            self.request,
-            username=user.get_username(),
-            password=self.cleaned_data.get("current_password") or "",
+        return is_current_password(
+            self.request, self.instance, self.cleaned_data.get("current_password")
         )
-        return checked is not None and checked.pk == user.pk
+
+
+def is_current_password(request, user, password):
+    """Return whether password is user's, counting a failure towards the lockout."""
+    # Through authenticate(), as a log-in: django-axes counts the failures of
+    # whoever guesses here with a signed-in session, and refuses once locked.
+    checked = authenticate(
+        request, username=user.get_username(), password=password or ""
+    )
+    return checked is not None and checked.pk == user.pk
