@@ -132,8 +132,10 @@ def test_no_template_syntax_remains(generate, choice):
         # GitHub Actions expressions, ${{ ... }}, belong in the workflow, and Django
         # templates have tags of their own.
         text = re.sub(r"\$\{\{.*?\}\}", "", path.read_text())
-        # Django's own templates (pages and mails) live in templates/ folders.
-        django_template = "templates" in path.relative_to(project).parts
+        # Django's own templates (pages and mails) live in templates/ folders, and
+        # startapp's in website/app_template/.
+        parts = path.relative_to(project).parts
+        django_template = "templates" in parts or "app_template" in parts
         for marker in ("cookiecutter", *(() if django_template else ("{{", "{%"))):
             assert marker not in text, f"{marker!r} left in {path.name}"
 
@@ -144,8 +146,11 @@ def test_nothing_from_other_choices_remains(generate, choice):
     # Profile's User is Django's own (User = get_user_model()), not another
     # choice's model: a name the choice binds itself is its own.
     kept = kept_folders(choice)
+    # So is a name the shared files define, such as a management command's Command.
+    shared = (p for p in PROJECT_TEMPLATE.rglob("*.py") if CHOICES_DIR not in p.parents)
     own = set().union(
-        *(module_names(path) for folder in kept for path in folder.rglob("*.py"))
+        *(module_names(path) for folder in kept for path in folder.rglob("*.py")),
+        *map(module_names, shared),
     )
     used = used_names(generate(choice))
     for other in CHOICES_DIR.iterdir():

@@ -103,6 +103,7 @@ def test_deploy_check_passes_without_local_settings(
         SECRET_KEY=STRONG_SECRET_KEY,
         ALLOWED_HOSTS="www.example.com",
         SITE_URL="https://www.example.com",
+        EMAIL_URL="smtp://localhost:25",
     )
     assert result.returncode == 0, result.stdout + result.stderr
     result = run(

@@ -82,6 +82,8 @@ def server_environment(**overrides):
         "SECRET_KEY": STRONG_SECRET_KEY,
         "ALLOWED_HOSTS": "localhost",
         "SITE_URL": "https://localhost",
+        # check --deploy asks for a mail server; none is reached in these tests.
+        "EMAIL_URL": "smtp://localhost:25",
         "SECURE_PROXY_SSL_HEADER": "True",
         "PORT": str(free_port()),
         "WEB_WORKERS": "1",

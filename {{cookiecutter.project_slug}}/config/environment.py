@@ -120,6 +120,13 @@ class Env(environ.Env):
         """Return a list of host names, as ALLOWED_HOSTS takes them."""
         hosts = self.list(var, default, required=required, example="www.example.com")
         for host in hosts:
+            # Names separated by spaces, as nginx's server_name lists them, would
+            # be one name that no request carries, and every request a 400.
+            if any(character.isspace() for character in host):
+                raise ImproperlyConfigured(
+                    f"{var} holds {host!r}, which is not one host name. Separate "
+                    "names with commas, such as example.com,www.example.com."
+                )
             # Django compares the host alone: an entry with a scheme, a path or a
             # port would never match, and every request would get a 400.
             if "/" in host or ":" in host.rsplit("]", 1)[-1]:

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 
@@ -9,4 +10,9 @@ class WebsiteConfig(AppConfig):
     verbose_name = _("Website")
 
     def ready(self):
+        from django.contrib import admin
+
         from website import checks  # noqa: F401 - registers the deployment checks
+
+        # The admin's header and page titles name the project, not Django.
+        admin.site.site_header = admin.site.site_title = settings.SITE_NAME

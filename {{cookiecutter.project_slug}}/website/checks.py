@@ -6,6 +6,8 @@ from django.conf import settings
 from django.core.checks import Error, Tags, Warning, register
 from django.http.request import validate_host
 
+from config.environment import Env
+
 
 @register(Tags.security, deploy=True)
 def check_site_url(app_configs, **kwargs):
@@ -34,3 +36,22 @@ def check_site_url(app_configs, **kwargs):
             )
         )
     return problems
+
+
+@register(deploy=True)
+def check_email_url(app_configs, **kwargs):
+    """A server sends its mail through the server EMAIL_URL names."""
+    # Unset, mail goes to an SMTP server on this machine, which few servers run:
+    # password resets would fail in the worker, and error reports be lost.
+    if settings.DEBUG or Env().str("EMAIL_URL", default=""):
+        return []
+    return [
+        Error(
+            "EMAIL_URL is not set, so mail, password resets among it, would go "
+            "to an SMTP server on this machine (localhost:25).",
+            hint="Set EMAIL_URL to the mail service's address, such as "
+            "smtp+tls://USER:PASSWORD@smtp.example.com:587, or to "
+            "smtp://localhost:25 if this machine runs one.",
+            id="website.E002",
+        )
+    ]

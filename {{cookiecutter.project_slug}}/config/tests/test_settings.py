@@ -30,6 +30,8 @@ SERVER = {
     "ALLOWED_HOSTS": "www.example.com",
     "SITE_URL": "https://www.example.com",
 }
+# A mail service, which a server names in EMAIL_URL.
+SMTP_URL = "smtp+tls://mailer:s%40cret@smtp.example.com:587"
 # Settings that shape the app registry or open connections; they are the same in
 # development and production, so the checks run against the test run's own.
 STRUCTURAL = {"INSTALLED_APPS", "DATABASES", "LOGGING", "TEMPLATES", "STORAGES"}
@@ -97,6 +99,10 @@ BAD_VALUES = [
     ({"ALLOWED_HOSTS": " , "}, r"ALLOWED_HOSTS is empty"),
     ({"ALLOWED_HOSTS": "https://example.com/"}, r"holds 'https://example.com/', wh"),
     ({"ALLOWED_HOSTS": "example.com:8000"}, r"holds 'example.com:8000', which is not"),
+    (
+        {"ALLOWED_HOSTS": "example.com www.example.com"},
+        r"holds 'example.com www.example.com', which is not one host name\. Separa",
+    ),
     ({"CSRF_TRUSTED_ORIGINS": "example.com"}, r"holds 'example.com', which lacks its"),
     ({"SITE_URL": "www.example.com"}, r"SITE_URL='www.example.com' is not a site's"),
     ({"SITE_URL": "https://example.com/shop"}, r"SITE_URL='https://example.com/shop'"),
@@ -272,7 +278,7 @@ def test_postgres_keeps_checked_connections(load_settings, with_psycopg):
 
 def test_production_settings_pass_the_deployment_checks(load_settings):
     """With a server's environment, Django's deployment checks find nothing."""
-    production = load_settings(**SERVER)
+    production = load_settings(**SERVER, EMAIL_URL=SMTP_URL)
     assert production.DEBUG is False
     values = {k: v for k, v in vars(production).items() if k not in STRUCTURAL}
     with override_settings(**values):
@@ -305,7 +311,7 @@ def test_the_deployment_checks_name_a_site_url_links_cannot_use(
     load_settings, site_url, problem
 ):
     """A SITE_URL whose host is refused, or without HTTPS, fails check --deploy."""
-    production = load_settings(**{**SERVER, "SITE_URL": site_url})
+    production = load_settings(**{**SERVER, "SITE_URL": site_url}, EMAIL_URL=SMTP_URL)
     values = {k: v for k, v in vars(production).items() if k not in STRUCTURAL}
     with override_settings(**values):
         messages = checks.run_checks(include_deployment_checks=True)
@@ -313,6 +319,24 @@ def test_the_deployment_checks_name_a_site_url_links_cannot_use(
         (message,) = [m for m in messages if m.id.startswith("website.")]
     assert message.id == problem
     assert "SITE_URL" in message.msg
+
+
+@pytest.mark.parametrize(
+    ("variables", "problems"),
+    [({}, ["website.E002"]), ({"EMAIL_URL": SMTP_URL}, [])],
+    ids=["unset", "smtp"],
+)
+def test_the_deployment_checks_name_a_missing_email_url(
+    load_settings, variables, problems
+):
+    """A server without EMAIL_URL fails check --deploy, which names the variable."""
+    production = load_settings(**SERVER, **variables)
+    values = {k: v for k, v in vars(production).items() if k not in STRUCTURAL}
+    with override_settings(**values):
+        messages = checks.run_checks(include_deployment_checks=True)
+    found = [m for m in messages if m.id.startswith("website.")]
+    assert problems == [m.id for m in found]
+    assert all("EMAIL_URL" in m.msg and m.is_serious() for m in found)
 
 
 def test_production_settings_keep_the_default_password_hasher(load_settings):
