@@ -36,7 +36,7 @@ PROJECT_MODULES = {
     "website",
 }
 
-# What pip install -e ".[dev,postgres]" puts beside the project: the requirements in
+# What pip install -e ".[dev,postgres,redis]" puts beside the project: the requirements in
 # the project's pyproject.toml, what they require in turn, the build backend and pip
 # itself, by distribution and by import name, normalised as PEP 503 does. A project
 # of one of these names cannot be installed with them, or replaces one of them.
@@ -45,6 +45,7 @@ PROJECT_MODULES = {
 # environment, and names whatever is missing here.
 INSTALLED_WITH_THE_PROJECT = {
     "asgiref",
+    "async-timeout",
     "axes",
     "colorama",
     "confusable-homoglyphs",
@@ -68,6 +69,7 @@ INSTALLED_WITH_THE_PROJECT = {
     "pygments",
     "pytest",
     "pytest-django",
+    "redis",
     "ruff",
     "setuptools",
     "sqlparse",
