@@ -32,6 +32,7 @@ PACKAGES_THE_PROJECT_LOADS = (
     "django_tasks",
     "whitenoise",
     "confusable_homoglyphs",
+    "idna",
 )
 
 

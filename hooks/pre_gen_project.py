@@ -58,6 +58,7 @@ INSTALLED_WITH_THE_PROJECT = {
     "environ",
     "exceptiongroup",
     "gunicorn",
+    "idna",
     "iniconfig",
     "packaging",
     "pip",

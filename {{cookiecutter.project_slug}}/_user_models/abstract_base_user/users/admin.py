@@ -60,13 +60,20 @@ class UserAdmin(BaseUserAdmin):
         with email_taken_as_field_error(form):
             super().save_model(request, obj, form, change)
 
-    def _changeform_view(self, request, object_id, form_url, extra_context):
+    # Another request may store the same address between this one's validation
+    # and its save (two clicks on "Save", two admins at once): save_model() then
+    # raises EmailTakenMeanwhile, which rolls back the view's transaction. Run
+    # once more, the view finds the address taken and shows the usual error on
+    # "email" instead of a server error.
+
+    def add_view(self, request, form_url="", extra_context=None):
         try:
-            return super()._changeform_view(request, object_id, form_url, extra_context)
+            return super().add_view(request, form_url, extra_context)
         except EmailTakenMeanwhile:
-            # Another request stored the same address between this one's
-            # validation and its save (two clicks on "Save", two admins at once).
-            # save_model() rolled back only the refused save, so the form, checked
-            # once more in the same transaction, finds the address taken and the
-            # page shows the usual error on "email" instead of a server error.
-            return super()._changeform_view(request, object_id, form_url, extra_context)
+            return super().add_view(request, form_url, extra_context)
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        try:
+            return super().change_view(request, object_id, form_url, extra_context)
+        except EmailTakenMeanwhile:
+            return super().change_view(request, object_id, form_url, extra_context)

@@ -1,15 +1,12 @@
 import unicodedata
 
+import idna
 from django.core.exceptions import ValidationError
 from django.core.validators import EmailValidator
 from django.utils.translation import gettext_lazy as _
 
 INVALID = EmailValidator.message
 INVISIBLE = _("Enter an email address without spaces or invisible characters.")
-
-# The dots that browsers and mail clients treat as the one between domain labels
-# (UTS #46); NFKC already turns the fullwidth one into ".".
-LABEL_SEPARATORS = str.maketrans({"\u3002": ".", "\uff61": "."})
 
 
 def canonical_email(address):
@@ -38,25 +35,28 @@ def canonical_email(address):
         return address
     if not local:
         raise ValidationError(INVALID, code="invalid")
-    labels = domain.translate(LABEL_SEPARATORS).split(".")
-    return f"{local}@{'.'.join(map(ascii_label, labels))}"
+    try:
+        # UTS #46 reads a typed domain as browsers and mail servers do, the
+        # ideographic full stop as a dot among other things. std3_rules=False
+        # keeps an ASCII domain that is no host name, such as "[127.0.0.1]", for
+        # the email validator to judge.
+        domain = idna.uts46_remap(domain, std3_rules=False)
+    except idna.IDNAError:
+        raise ValidationError(INVALID, code="invalid") from None
+    return f"{local}@{'.'.join(map(ascii_label, domain.split('.')))}"
 
 
 def ascii_label(label):
-    """Return a normalized domain label in ASCII, or raise ValidationError."""
+    """Return a domain label in ASCII, or raise ValidationError."""
     if not label:
         raise ValidationError(INVALID, code="invalid")
     if label.isascii() and not label.startswith("xn--"):
+        # Mail servers pass an ASCII label on as it is.
         return label
-    if label.isascii():
-        # An "xn--" label is kept only if it is the one spelling of a name typed
-        # in Unicode; any other, such as one hiding a soft hyphen, is refused.
-        try:
-            name = label[4:].encode("ascii").decode("punycode")
-        except UnicodeError:
-            raise ValidationError(INVALID, code="invalid") from None
-        if name.isascii() or canonical_email(name) != name:
-            raise ValidationError(INVALID, code="invalid")
-    else:
-        name = label
-    return f"xn--{name.encode('punycode').decode('ascii')}"
+    try:
+        # IDNA 2008: a Unicode label becomes its "xn--" label, and an "xn--" label
+        # is kept only if it spells a label IDNA allows, not one hiding a soft
+        # hyphen or a capital letter.
+        return idna.alabel(label).decode("ascii")
+    except idna.IDNAError:
+        raise ValidationError(INVALID, code="invalid") from None

@@ -38,7 +38,7 @@ def email_taken_as_field_error(form):
             yield
     except IntegrityError:
         user = form.instance
-        if not User.objects._filter_email(user.email).exclude(pk=user.pk).exists():
+        if not User.objects.with_email(user.email).exclude(pk=user.pk).exists():
             raise
         error = user.unique_error_message(User, ["email"])
         form.add_error("email", error)

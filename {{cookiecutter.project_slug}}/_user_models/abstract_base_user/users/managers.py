@@ -21,12 +21,13 @@ class UserManager(BaseUserManager):
 
     def get_by_natural_key(self, email):
         """Return the user with this email address, in any of its spellings."""
-        return self._filter_email(email).get()
+        return self.with_email(email).get()
 
     async def aget_by_natural_key(self, email):
-        return await self._filter_email(email).aget()
+        return await self.with_email(email).aget()
 
-    def _filter_email(self, email):
+    def with_email(self, email):
+        """Return the users with this email address, in any of its spellings."""
         # Login, createsuperuser and loaddata all come through here. Comparing the
         # same expression as the unique constraint lets PostgreSQL answer from its
         # index, which email__iexact (compiled to UPPER()) cannot use.

@@ -16,6 +16,7 @@ from users.forms import (
     UserChangeForm,
     UserCreationForm,
 )
+from users.managers import UserManager
 from users.models import User
 from users.tests.test_admin import change_data
 
@@ -275,6 +276,26 @@ def test_an_imported_row_is_stored_in_the_one_spelling():
     assert User.objects.get().email == "dora@example.com"
 
 
+@pytest.mark.parametrize(
+    "email",
+    [
+        "alice@☃.com",
+        "alice@xn--n3h.com",
+        "alice@-bücher.de",
+        "alice@\u0301bücher.de",
+        f"alice@{'ü' * 60}.de",
+    ],
+    ids=["symbol", "symbol-punycode", "leading-hyphen", "combining-first", "too-long"],
+)
+def test_a_domain_idna_does_not_allow_is_refused(email, password):
+    """A domain label IDNA 2008 does not allow, which no mail server resolves, is refused."""
+    with pytest.raises(ValidationError):
+        canonical_email(email)
+    form = creation_form(email, None, password)
+    assert not form.is_valid()
+    assert form.errors["email"] == [INVALID]
+
+
 def test_distinct_mailboxes_stay_distinct_accounts():
     """Addresses that only look alike, such as straße.de and strasse.de, are two."""
     for email in ("alice@straße.de", "alice@strasse.de", "alice@example.org"):
@@ -316,24 +337,59 @@ def test_form_save_reports_an_address_taken_meanwhile(password):
     assert User.objects.count() == 1
 
 
-def test_admin_add_reports_an_address_taken_meanwhile(admin_client, monkeypatch):
+@pytest.fixture
+def stored_after_validation(monkeypatch):
+    """
+    Return a function that stores a user whom the admin's form validation does
+    not see, as if another request stored it just after; it returns the forms
+    the admin then saves.
+    """
+
+    def store(email):
+        hidden = [User.objects.create_user(email).pk]
+        saved = []
+        get_queryset = UserManager.get_queryset
+        save_form = UserAdmin.save_form
+
+        def get_queryset_missing_hidden(self):
+            return get_queryset(self).exclude(pk__in=list(hidden))
+
+        def save_form_after_another_request(self, request, form, change):
+            hidden.clear()
+            saved.append(form)
+            return save_form(self, request, form, change)
+
+        monkeypatch.setattr(UserManager, "get_queryset", get_queryset_missing_hidden)
+        monkeypatch.setattr(UserAdmin, "save_form", save_form_after_another_request)
+        return saved
+
+    return store
+
+
+def test_admin_add_reports_an_address_taken_meanwhile(
+    admin_client, stored_after_validation
+):
     """Two adds of one address at once: the later one gets the form with the error."""
-    save_form = UserAdmin.save_form
-    calls = []
-
-    def save_form_after_another_request(self, request, form, change):
-        if not calls:
-            # Another request stores the address after this one was validated.
-            User.objects.create_user("sam@example.com")
-        calls.append(form)
-        return save_form(self, request, form, change)
-
-    monkeypatch.setattr(UserAdmin, "save_form", save_form_after_another_request)
+    saved = stored_after_validation("sam@example.com")
     response = admin_client.post(
         reverse("admin:users_user_add"),
         {"email": "Sam@Example.com", "usable_password": "false"},
     )
     assert response.status_code == 200
     assert response.context["adminform"].form.errors == {"email": [EMAIL_TAKEN]}
-    assert len(calls) == 1
+    assert len(saved) == 1
     assert User.objects.filter(email="sam@example.com").count() == 1
+
+
+def test_admin_change_reports_an_address_taken_meanwhile(
+    admin_client, user, stored_after_validation
+):
+    """A change to an address another request stored meanwhile gets the error."""
+    saved = stored_after_validation("tom@example.com")
+    url = reverse("admin:users_user_change", args=[user.pk])
+    response = admin_client.post(url, change_data(user, email="Tom@Example.com"))
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors == {"email": [EMAIL_TAKEN]}
+    assert len(saved) == 1
+    user.refresh_from_db()
+    assert user.email != "tom@example.com"

@@ -97,7 +97,7 @@ def test_natural_key_lookup_is_answered_from_the_case_insensitive_index():
         # A table this small would otherwise be read whole, index or not.
         with connection.cursor() as cursor:
             cursor.execute("SET LOCAL enable_seqscan = off")
-    plan = User.objects._filter_email("HAL@example.com").explain()
+    plan = User.objects.with_email("HAL@example.com").explain()
     assert "users_user_email_ci_unique" in plan
 
 
