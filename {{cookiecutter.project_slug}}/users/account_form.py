@@ -30,11 +30,21 @@ class AccountFormMixin:
 
     def clean(self):
         cleaned_data = super().clean()
-        if self.protected_change() and not self.password_is_right():
+        if not self.protected_change():
+            return cleaned_data
+        if not cleaned_data.get("current_password"):
             self.add_error(
                 "current_password",
                 forms.ValidationError(
                     _("Your current password is needed for this change."),
+                    code="required",
+                ),
+            )
+        elif not self.password_is_right():
+            self.add_error(
+                "current_password",
+                forms.ValidationError(
+                    _("That is not your current password."),
                     code="password_incorrect",
                 ),
             )

@@ -197,7 +197,8 @@ class AccountView(LoginRequiredMixin, UpdateView):
         # Only the fields of this page: a password reset finishing meanwhile
         # keeps its new password.
         user.save(update_fields=[*form.Meta.fields, "pending_email"])
-        messages.success(self.request, _("Your details were saved."))
+        if set(form.changed_data) & set(form.Meta.fields):
+            messages.success(self.request, _("Your details were saved."))
         if new_email:
             self.mail_confirmation(User._default_manager.get(pk=user.pk))
         return redirect("account")

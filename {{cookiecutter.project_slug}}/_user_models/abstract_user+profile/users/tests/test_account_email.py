@@ -28,15 +28,20 @@ def change_address(client, data, typed):
     )
 
 
-@pytest.mark.parametrize("typed", ["", "not my password"])
-def test_a_new_address_needs_the_current_password(client, user, typed):
+@pytest.mark.parametrize(
+    ("typed", "error"),
+    [
+        ("", "Your current password is needed for this change."),
+        ("not my password", "That is not your current password."),
+    ],
+    ids=["none", "wrong"],
+)
+def test_a_new_address_needs_the_current_password(client, user, typed, error):
     """A stolen session alone cannot send the account's mail, and resets, elsewhere."""
     client.force_login(user)
     response = change_address(client, ACCOUNT_DATA, typed)
     assert response.status_code == 200
-    assert "Your current password is needed for this change." in (
-        response.content.decode()
-    )
+    assert error in response.content.decode()
     user.refresh_from_db()
     assert user.email == "member@example.com"
     assert mail.outbox == []
