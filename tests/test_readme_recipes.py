@@ -6,7 +6,7 @@ import shutil
 
 import pytest
 
-from tests.conftest import CHOICES, DJANGO_LINES, run
+from tests.conftest import CHOICE_PARAMS, CHOICES, DJANGO_LINES, run
 from tests.environments import TEMPLATE_DIR
 
 ABOUT = TEMPLATE_DIR / "templates" / "user_model"
@@ -189,3 +189,92 @@ def test_email_login_recipes_are_the_code_the_template_tests_run(heading):
             module = re.fullmatch(r"# users/(\w+\.py)", where)
             assert module, f"a block that names no file: {where}"
             assert as_in_the_tests(body) == (THIRD_PARTY / module[1]).read_text()
+
+
+# The generated README's "Adding an app": each block after its marker, in order.
+ADDING_AN_APP = re.compile(r"<!-- adding-an-app -->\n```(\w+)\n(.*?)```", re.DOTALL)
+# What is left of an order once its user is deleted, by the recipe's on_delete: the
+# order without a user, or nothing. PROTECT has no entry: the account would stay.
+ORDER_AFTER_LEAVING = {"SET_NULL": [None], "CASCADE": []}
+# The app's tests.py, added to the project before the recipe's own python -m pytest.
+ORDER_TESTS = """
+import pytest
+from django.urls import reverse
+
+from orders.models import Order
+
+pytestmark = pytest.mark.django_db
+
+LEFT = {left!r}
+
+
+def left_of(order):
+    return list(Order.objects.filter(pk=order.pk).values_list("user", flat=True))
+
+
+def test_an_account_with_an_order_is_deleted_on_its_page(client, user, password):
+    order = Order.objects.create(user=user)
+    client.force_login(user)
+    response = client.post(reverse("delete_account"), {{"password": password}})
+    assert response.status_code == 302
+    assert not type(user)._default_manager.filter(pk=user.pk).exists()
+    assert left_of(order) == LEFT
+
+
+def test_a_user_with_an_order_is_deleted(user):
+    order = Order.objects.create(user=user)
+    user.delete()
+    assert left_of(order) == LEFT
+"""
+
+
+@pytest.mark.parametrize("choice", CHOICE_PARAMS)
+def test_adding_an_app_recipe(generate, tmp_path, choice):
+    """
+    An app made as the README says has a clean migration on the project's user
+    model, the project's tests pass, and its user can still delete the account.
+    """
+    python = DJANGO_LINES["5.2"].python
+    project = shutil.copytree(
+        generate(choice, "5.2"),
+        tmp_path / "p",
+        ignore=shutil.ignore_patterns("db.sqlite3", "__pycache__", ".pytest_cache"),
+    )
+    readme = (project / "README.md").read_text()
+    blocks = ADDING_AN_APP.findall(readme)
+    assert [language for language, _ in blocks] == ["bash", "python", "bash"]
+    ((_, make), (_, model), (_, finish)) = blocks
+    path = os.pathsep.join((str(python.parent), os.environ["PATH"]))
+
+    def shell(command, **overrides):
+        # -e: a team stops at the first command that fails.
+        result = run(("bash", "-e", "-c", command), project, PATH=path, **overrides)
+        assert result.returncode == 0, f"{command}:\n{result.stdout}\n{result.stderr}"
+        return result
+
+    shell(make)
+    where, body = model.split("\n", 1)
+    (project / where.removeprefix("# ")).write_text(body)
+    assert 'add `"orders"` at the end of `INSTALLED_APPS` in `config/settings.py`' in (
+        " ".join(readme.split())
+    )
+    edit(
+        project / "config" / "settings.py",
+        r"(?ms)^(INSTALLED_APPS = \[\n.*?)^\]",
+        r'\1    "orders",\n]',
+        1,
+    )
+    on_delete = re.search(r"on_delete=models\.(\w+)", body)[1]
+    assert on_delete in ORDER_AFTER_LEAVING, f"{on_delete} keeps the account"
+    tests = ORDER_TESTS.format(left=ORDER_AFTER_LEAVING[on_delete])
+    (project / "orders" / "tests.py").write_text(tests)
+
+    result = shell(finish, PYTEST_ADDOPTS="-p no:cacheprovider -rA")
+    for name in re.findall(r"^def (test_\w+)", tests, flags=re.M):
+        assert f"PASSED orders/tests.py::{name}" in result.stdout, result.stdout
+    (migration,) = (project / "orders" / "migrations").glob("0001_*.py")
+    assert "swappable_dependency(settings.AUTH_USER_MODEL)" in migration.read_text()
+    shell("python manage.py makemigrations --check --dry-run")
+    # The snippet as printed passes the linters the README runs.
+    shell("ruff check --no-cache orders/models.py")
+    shell("ruff format --no-cache --check orders/models.py")

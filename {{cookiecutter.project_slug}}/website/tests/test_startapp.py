@@ -11,9 +11,10 @@ PROJECT_DIR = Path(__file__).resolve().parents[2]
 @pytest.fixture
 def new_app(tmp_path):
     """Return the folder of an app made by startapp, beside a copy of the settings."""
-    app = tmp_path / "orders"
+    # A name no project's own app takes: startapp refuses one that is importable.
+    app = tmp_path / "startapp_example"
     app.mkdir()
-    call_command("startapp", "orders", str(app))
+    call_command("startapp", "startapp_example", str(app))
     # The project's linter settings, read as they are for an app in the project.
     (tmp_path / "pyproject.toml").write_bytes(
         (PROJECT_DIR / "pyproject.toml").read_bytes()
@@ -34,8 +35,8 @@ def test_startapp_writes_the_usual_files(new_app):
         "views.py",
     }
     apps = (new_app / "apps.py").read_text()
-    assert "class OrdersConfig(AppConfig):" in apps
-    assert 'name = "orders"' in apps
+    assert "class StartappExampleConfig(AppConfig):" in apps
+    assert 'name = "startapp_example"' in apps
 
 
 @pytest.mark.parametrize(
@@ -44,7 +45,7 @@ def test_startapp_writes_the_usual_files(new_app):
 def test_startapp_writes_an_app_the_linters_accept(new_app, command):
     """ruff check and ruff format --check pass on a new app as startapp wrote it."""
     result = subprocess.run(
-        [sys.executable, "-m", "ruff", *command, "--no-cache", "orders"],
+        [sys.executable, "-m", "ruff", *command, "--no-cache", new_app.name],
         cwd=new_app.parent,
         capture_output=True,
         text=True,
