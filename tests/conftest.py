@@ -6,6 +6,7 @@ import re
 import shutil
 import socket
 import subprocess
+import tempfile
 import time
 import tomllib
 from collections import defaultdict
@@ -68,6 +69,12 @@ def clean_environment(**overrides):
     }
     environment.update(overrides)
     environment["PYTHONDONTWRITEBYTECODE"] = "1"
+    # Generated suites run side by side, one per test worker; in pytest's shared
+    # temporary root each would prune the others' old folders, and the warning
+    # that raises is an error under the projects' filterwarnings.
+    environment.setdefault(
+        "PYTEST_DEBUG_TEMPROOT", tempfile.mkdtemp(prefix="generated-pytest-")
+    )
     return environment
 
 
