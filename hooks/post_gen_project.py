@@ -28,6 +28,7 @@ PACKAGES_THE_PROJECT_LOADS = (
     "django",
     "environ",
     "axes",
+    "django_otp",
     "django_tasks_db",
     "django_tasks",
     "whitenoise",

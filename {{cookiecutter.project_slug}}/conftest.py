@@ -5,6 +5,8 @@ import pytest
 from django.conf import settings
 from django.core.cache import cache
 from django.test import override_settings
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 
 def pytest_configure(config):
@@ -69,6 +71,32 @@ def user(django_user_model, django_username_field, password):
         django_user_model.get_email_field_name(): "member@example.com",
     }
     return django_user_model.objects.create_user(**fields, password=password)
+
+
+@pytest.fixture
+def verified_login(client):
+    """
+    Return a function that logs client in as a user, second factor included.
+
+    The admin lets in only staff whose session was verified with a code, so the
+    session carries an authenticator app's device, as after signing in with one.
+    """
+
+    def log_in(user):
+        client.force_login(user)
+        device = TOTPDevice.objects.create(user=user, name="Authenticator app")
+        session = client.session
+        session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+        session.save()
+        return client
+
+    return log_in
+
+
+@pytest.fixture
+def admin_client(admin_user, verified_login):
+    """Return pytest-django's admin client, with the second factor the admin asks for."""
+    return verified_login(admin_user)
 
 
 class FakeTerminal(StringIO):

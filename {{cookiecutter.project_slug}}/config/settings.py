@@ -38,13 +38,18 @@ SITE_NAME = "{{ cookiecutter.__site_name }}"
 SIGNUP_OPEN = env.bool("SIGNUP_OPEN", default=True)
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # django.contrib.admin, asking staff for a second factor (users/admin_site.py).
+    "website.apps.SecondFactorAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "axes",
+    # Two-factor sign-in: an authenticator app's codes, and recovery codes.
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     # The queue of mail to send, in the database; python manage.py db_worker
     # sends it.
     "django_tasks_db",
@@ -65,6 +70,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Tells whether the session was verified with a second factor.
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Refuses log-ins while an account and address are locked out; last, as
@@ -144,6 +151,11 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_REDIRECT_URL = "home"
 LOGIN_URL = "login"
 LOGOUT_REDIRECT_URL = "home"
+# Staff reach the admin only with a second factor; members choose. Turning this
+# off makes check --deploy warn.
+ADMIN_REQUIRES_SECOND_FACTOR = env.bool("ADMIN_REQUIRES_SECOND_FACTOR", default=True)
+# The name authenticator apps show beside the codes of this site.
+OTP_TOTP_ISSUER = SITE_NAME
 
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = "{{ cookiecutter.time_zone }}"

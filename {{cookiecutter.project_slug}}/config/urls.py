@@ -6,6 +6,12 @@ from django.views.generic import RedirectView, TemplateView
 
 from users.leaving import DeleteAccountView
 from users.password_reset import PasswordResetConfirmView, PasswordResetView
+from users.second_factor import (
+    NewRecoveryCodesView,
+    SecondFactorView,
+    SignInCodeView,
+    TurnOffSecondFactorView,
+)
 
 urlpatterns = [
     path("", TemplateView.as_view(template_name="home.html"), name="home"),
@@ -32,6 +38,23 @@ urlpatterns = [
         "accounts/account/delete/",
         DeleteAccountView.as_view(),
         name="delete_account",
+    ),
+    # Two-factor sign-in: the code asked after the password, and setting it up.
+    path("accounts/login/code/", SignInCodeView.as_view(), name="login_code"),
+    path(
+        "accounts/account/two-factor/",
+        SecondFactorView.as_view(),
+        name="second_factor",
+    ),
+    path(
+        "accounts/account/two-factor/recovery-codes/",
+        NewRecoveryCodesView.as_view(),
+        name="new_recovery_codes",
+    ),
+    path(
+        "accounts/account/two-factor/off/",
+        TurnOffSecondFactorView.as_view(),
+        name="turn_off_second_factor",
     ),
     # Sign-up and "Your account", which differ with the user model, first: where
     # the email address is the login, the login page's refusal says so.

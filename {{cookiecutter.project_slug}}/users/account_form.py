@@ -75,3 +75,31 @@ def is_current_password(request, user, password):
         request, username=user.get_username(), password=password or ""
     )
     return checked is not None and checked.pk == user.pk
+
+
+class PasswordCheckForm(forms.Form):
+    """Ask again for the password of the signed-in account before a grave change."""
+
+    error_messages = {
+        "password_incorrect": _(
+            "Your password was entered incorrectly. Please enter it again."
+        ),
+    }
+
+    password = forms.CharField(
+        label=_("Password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+
+    def __init__(self, *args, request, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.request = request
+
+    def clean_password(self):
+        password = self.cleaned_data["password"]
+        if not is_current_password(self.request, self.request.user, password):
+            raise forms.ValidationError(
+                self.error_messages["password_incorrect"], code="password_incorrect"
+            )
+        return password

@@ -1,4 +1,3 @@
-from django import forms
 from django.contrib import messages
 from django.contrib.auth import get_user_model, logout
 from django.contrib.auth.mixins import LoginRequiredMixin
@@ -7,39 +6,19 @@ from django.shortcuts import redirect
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import FormView
 
-from users.account_form import is_current_password
+from users.account_form import PasswordCheckForm
 
 
-class DeleteAccountForm(forms.Form):
+class DeleteAccountForm(PasswordCheckForm):
     """Ask for the password of the account about to be deleted."""
 
     error_messages = {
-        "password_incorrect": _(
-            "Your password was entered incorrectly. Please enter it again."
-        ),
+        **PasswordCheckForm.error_messages,
         "last_superuser": _(
             "This is the only active superuser account, so it cannot be deleted "
             "here. Make another account a superuser first."
         ),
     }
-
-    password = forms.CharField(
-        label=_("Password"),
-        strip=False,
-        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
-    )
-
-    def __init__(self, *args, request, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.request = request
-
-    def clean_password(self):
-        password = self.cleaned_data["password"]
-        if not is_current_password(self.request, self.request.user, password):
-            raise forms.ValidationError(
-                self.error_messages["password_incorrect"], code="password_incorrect"
-            )
-        return password
 
 
 class DeleteAccountView(LoginRequiredMixin, FormView):

@@ -1,5 +1,6 @@
 from django.apps import AppConfig
 from django.conf import settings
+from django.contrib.admin import apps as admin_apps
 from django.utils.translation import gettext_lazy as _
 
 
@@ -16,3 +17,11 @@ class WebsiteConfig(AppConfig):
 
         # The admin's header and page titles name the project, not Django.
         admin.site.site_header = admin.site.site_title = settings.SITE_NAME
+
+
+class SecondFactorAdminConfig(admin_apps.AdminConfig):
+    """django.contrib.admin, whose admin.site asks staff for a second factor."""
+
+    # Named in INSTALLED_APPS, not the configuration of the website app.
+    default = False
+    default_site = "users.admin_site.SecondFactorAdminSite"

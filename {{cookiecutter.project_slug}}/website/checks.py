@@ -55,3 +55,19 @@ def check_email_url(app_configs, **kwargs):
             id="website.E002",
         )
     ]
+
+
+@register(Tags.security, deploy=True)
+def check_admin_second_factor(app_configs, **kwargs):
+    """Staff need a second factor for the admin, unless a project turned it off."""
+    if settings.ADMIN_REQUIRES_SECOND_FACTOR:
+        return []
+    return [
+        Warning(
+            "ADMIN_REQUIRES_SECOND_FACTOR is off: a staff member's password "
+            "alone, phished or reused from another site, opens the admin.",
+            hint="Unset ADMIN_REQUIRES_SECOND_FACTOR, so that staff set up "
+            "two-factor sign-in before they reach the admin.",
+            id="website.W002",
+        )
+    ]

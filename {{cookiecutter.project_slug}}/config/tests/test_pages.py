@@ -302,12 +302,9 @@ def test_password_reset_for_an_unknown_address_says_the_same(client):
     assert mail.outbox == []
 
 
-def test_the_admin_is_titled_with_the_sites_name(client, user):
+def test_the_admin_is_titled_with_the_sites_name(admin_client):
     """The admin's header and page titles name the project, not Django."""
-    user.is_staff = user.is_superuser = True
-    user.save()
-    client.force_login(user)
-    page = client.get(reverse("admin:index")).content.decode()
+    page = admin_client.get(reverse("admin:index")).content.decode()
     name = escape(settings.SITE_NAME)
     assert re.search(rf"<title>[^<]*\| {re.escape(name)}</title>", page)
     assert re.search(rf'<a href="{reverse("admin:index")}">{re.escape(name)}</a>', page)

@@ -152,12 +152,15 @@ def test_lockout_is_per_account_and_address(client, user, password, django_user_
 
 
 @pytest.mark.usefixtures("second_failure_locks")
-def test_admin_login_is_throttled_too(client, user, password):
-    """The admin's login page counts and refuses in the same way."""
+def test_admin_login_checks_no_password_of_its_own(client, user, password):
+    """The admin's login page hands over to the site's, which counts failures."""
     user.is_staff = True
     user.save()
-    lock_out(client, user, url="admin:login")
-    assert log_in(client, user, password, url="admin:login").status_code == 429
+    lock_out(client, user)
+    response = log_in(client, user, password, url="admin:login")
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("login"))
+    assert log_in(client, user, password).status_code == 429
 
 
 @pytest.mark.usefixtures("second_failure_locks")

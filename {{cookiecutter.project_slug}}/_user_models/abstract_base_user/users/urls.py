@@ -1,11 +1,11 @@
-from django.contrib.auth.views import LoginView
 from django.urls import path
 
 from users import views
 from users.forms import LoginForm
+from users.second_factor import SignInView
 
 urlpatterns = [
-    path("login/", LoginView.as_view(authentication_form=LoginForm), name="login"),
+    path("login/", SignInView.as_view(authentication_form=LoginForm), name="login"),
     path("signup/", views.SignUpView.as_view(), name="signup"),
     path("signup/done/", views.SignUpDoneView.as_view(), name="signup_done"),
     path("activate/<uidb64>/<token>/", views.ActivateView.as_view(), name="activate"),

@@ -126,11 +126,11 @@ def test_change_page_refuses_another_users_email_in_another_case(admin_client, u
     assert response.context["adminform"].form.errors == {"email": [EMAIL_TAKEN]}
 
 
-def test_view_only_staff_does_not_see_the_hash(client, user):
+def test_view_only_staff_does_not_see_the_hash(verified_login, user):
     """Staff allowed only to view users see the change page without the hash."""
     staff = User.objects.create_user("dan@example.com", is_staff=True)
     staff.user_permissions.add(Permission.objects.get(codename="view_user"))
-    client.force_login(staff)
+    client = verified_login(staff)
     response = client.get(reverse("admin:users_user_change", args=[user.pk]))
     assert response.status_code == 200
     assert user.password not in response.content.decode()
