@@ -4,7 +4,9 @@ import email
 import email.policy
 import re
 import shutil
+import time
 
+import pyotp
 import pytest
 
 from tests.conftest import unavailable
@@ -100,10 +102,19 @@ def test_admin_and_site_pages_work_under_the_policy(
     base = f"http://localhost:{port}"
     try:
         server.wait_until_listening()
-        page.goto(f"{base}/admin/login/")
+        # The admin's log-in is the site's; a password alone does not open the
+        # admin, which asks its staff to set up a second factor first.
+        page.goto(f"{base}/admin/")
         page.fill("input[name=username]", username)
         page.fill("input[name=password]", ADMIN_PASSWORD)
-        page.click("input[type=submit]")
+        page.click("main button[type=submit]")
+        page.wait_for_url(re.compile(r"/accounts/account/two-factor/\?next="))
+        page.goto(f"{base}/admin/")
+        page.wait_for_url(re.compile(r"/accounts/account/two-factor/\?next="))
+        page.fill("input[name=otp_token]", app_code(page.inner_text("code.secret")))
+        page.click("main button[type=submit]")
+        assert page.locator("main code").count() == 10
+        page.click("text=I have kept them")
         page.wait_for_url(f"{base}/admin/")
         # The admin's stylesheet applies: the header is laid out by base.css.
         assert page.eval_on_selector("#header", "e => getComputedStyle(e).display") == (
@@ -129,6 +140,13 @@ def test_admin_and_site_pages_work_under_the_policy(
         context.close()
         server.stop()
     assert violations == []
+
+
+def app_code(secret, steps_ahead=0):
+    """Return the code an authenticator app set up with secret shows."""
+    # Each code is accepted once: a later sign-in uses the next one, which the
+    # server accepts a step early.
+    return pyotp.TOTP(secret.replace(" ", "")).at(time.time() + 30 * steps_ahead)
 
 
 def mailed_links(folder):
@@ -276,6 +294,35 @@ def test_a_person_signs_up_and_manages_their_account(
         site.fill_and_send(new_password1=password, new_password2=password)
         assert "Your password has been set." in site.text()
         site.submit("/accounts/login/", username=login, password=password)
+        assert f"You are logged in as {login}" in site.text()
+
+        # Two-factor sign-in: set up with the key typed in, as without a camera.
+        page.click("text=Your account")
+        page.click("text=Two-factor sign-in")
+        secret = page.inner_text("code.secret")
+        site.fill_and_send(otp_token=app_code(secret))
+        assert "shown only this time" in site.text()
+        recovery_codes = page.locator("main code").all_inner_texts()
+        assert len(recovery_codes) == 10
+        site.log_out()
+        # Then the password leads to the code, and the code signs in.
+        site.submit("/accounts/login/", username=login, password=password)
+        assert "You are logged in" not in site.text()
+        site.fill_and_send(otp_token=app_code(secret, steps_ahead=1))
+        assert f"You are logged in as {login}" in site.text()
+        # A recovery code stands in for the app, once.
+        site.log_out()
+        site.submit("/accounts/login/", username=login, password=password)
+        site.fill_and_send(otp_token=recovery_codes[0])
+        assert f"You are logged in as {login}" in site.text()
+        site.log_out()
+        site.submit("/accounts/login/", username=login, password=password)
+        site.fill_and_send(otp_token=recovery_codes[0])
+        assert "That code is not right." in site.text()
+        assert "You are logged in" not in site.text()
+        # After a wrong code, django-otp refuses every code for a second.
+        page.wait_for_timeout(2000)
+        site.fill_and_send(otp_token=recovery_codes[1])
         assert f"You are logged in as {login}" in site.text()
 
         # Deleting the account asks for the password; then it logs in no more.

@@ -140,7 +140,7 @@ def test_project_serves_a_styled_site_and_logs_its_errors(
     server = Server(project, line, environment, tmp_path)
     try:
         server.wait_until_listening()
-        response, body = server.get("/admin/login/")
+        response, body = server.get("/accounts/login/")
         assert response.status == 200
         page_headers = response.headers
         stylesheets = re.findall(

@@ -125,13 +125,16 @@ class SignInCodeView(FormView):
         credentials = {"username": self.user.get_username()}
         if not AxesProxyHandler.is_allowed(self.request, credentials):
             return get_lockout_response(self.request, None, credentials)
-        device = match_token(self.user, form.cleaned_data["otp_token"])
+        waiting = must_wait(self.user)
+        device = (
+            None if waiting else match_token(self.user, form.cleaned_data["otp_token"])
+        )
         if device is None:
             logger.warning("A wrong sign-in code was given for %s.", self.user.pk)
             user_login_failed.send(
                 sender=__name__, credentials=credentials, request=self.request
             )
-            form.add_error("otp_token", wrong_code_error(self.user))
+            form.add_error("otp_token", refusal(waiting))
             return self.form_invalid(form)
         del self.request.session[PENDING_SIGN_IN]
         if self.request.user != self.user:
@@ -144,15 +147,17 @@ class SignInCodeView(FormView):
         return redirect(self.pending["next"])
 
 
-def wrong_code_error(user):
-    """Return why a code was refused: wrong, or tried too soon after wrong ones."""
-    # django-otp makes each device wait twice as long after each wrong code,
-    # and refuses even the right one meanwhile: say so, or the right code
-    # would look wrong too.
-    throttled = any(
-        not device.verify_is_allowed()[0] for device in devices_for_user(user)
-    )
-    if throttled:
+def must_wait(user):
+    """Return whether django-otp refuses user's codes for now, right or wrong."""
+    # Each wrong code makes the devices wait twice as long as the last: a code
+    # typed meanwhile is refused unchecked, and the refusal must say so, or the
+    # right code would look wrong.
+    return any(not device.verify_is_allowed()[0] for device in devices_for_user(user))
+
+
+def refusal(waiting):
+    """Return the error for a refused code."""
+    if waiting:
         return forms.ValidationError(
             _("Too many wrong codes. Wait a minute, then type the newest code."),
             code="throttled",
@@ -207,10 +212,13 @@ class SecondFactorView(LoginRequiredMixin, FormView):
                 .select_for_update()
                 .first()
             )
-            if device is None or not device.verify_token(
-                form.cleaned_data["otp_token"]
+            waiting = device is not None and not device.verify_is_allowed()[0]
+            if (
+                device is None
+                or waiting
+                or not device.verify_token(form.cleaned_data["otp_token"])
             ):
-                form.add_error("otp_token", wrong_code_error(self.request.user))
+                form.add_error("otp_token", refusal(waiting))
                 return self.form_invalid(form)
             device.confirmed = True
             device.save(update_fields=["confirmed"])
