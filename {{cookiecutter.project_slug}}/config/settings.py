@@ -60,7 +60,7 @@ MIDDLEWARE = [
     # Serves collectstatic's output with long cache headers, so any WSGI or ASGI
     # server gives a styled site without a web server in front for static files.
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "config.middleware.head_without_body",
+    "website.middleware.head_without_body",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -89,7 +89,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "config.context_processors.site",
+                "website.context_processors.site",
             ],
         },
     },
@@ -177,7 +177,7 @@ LOGGING = {
     "formatters": {
         "events": {
             # Tracebacks keep their lines on a developer's screen.
-            "()": "logging.Formatter" if DEBUG else "config.logs.OneLineFormatter",
+            "()": "logging.Formatter" if DEBUG else "website.logs.OneLineFormatter",
             "fmt": "%(asctime)s %(levelname)s %(name)s: %(message)s",
         },
     },
@@ -189,7 +189,7 @@ LOGGING = {
             # arrive (a bad deploy breaks a few pages at once) while someone looks,
             # but a page that fails on every request cannot fill the inbox or use
             # up the mail account's sending quota.
-            "class": "config.logs.ThrottledAdminEmailHandler",
+            "class": "website.logs.ThrottledAdminEmailHandler",
             "limit": 5,
             "period": 15 * 60,
             "level": "ERROR",
@@ -226,7 +226,7 @@ EMAIL = env.email_url(
 )
 if EMAIL["EMAIL_BACKEND"] == "django.core.mail.backends.console.EmailBackend":
     # Django's own prints links broken over lines from Django 6.0 on.
-    EMAIL["EMAIL_BACKEND"] = "config.mail.ConsoleEmailBackend"
+    EMAIL["EMAIL_BACKEND"] = "website.mail.ConsoleEmailBackend"
 DEFAULT_FROM_EMAIL = env.email_address(
     "DEFAULT_FROM_EMAIL", default="webmaster@localhost"
 )

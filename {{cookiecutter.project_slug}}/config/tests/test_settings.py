@@ -1,5 +1,4 @@
 import importlib.util
-import logging
 import runpy
 import sys
 from io import StringIO
@@ -19,7 +18,6 @@ from django.utils.module_loading import import_string
 
 from config import environment as environment_module
 from config.environment import Env, import_settings_or_exit
-from config.logs import OneLineFormatter
 
 PROJECT_DIR = Path(__file__).resolve().parents[2]
 SETTINGS_FILE = PROJECT_DIR / "config" / "settings.py"
@@ -449,26 +447,6 @@ def test_one_proxy_is_trusted_behind_the_documented_one(
 ):
     """Behind a proxy, one is trusted with X-Forwarded-For unless told how many."""
     assert proxies == load_settings(**SERVER, **variables).TRUSTED_PROXY_COUNT
-
-
-def test_server_logs_hold_a_traceback_on_one_line():
-    """Log collectors split on newlines; a traceback stays one event."""
-    try:
-        raise ValueError("boom")
-    except ValueError:
-        record = logging.LogRecord(
-            "django.request",
-            logging.ERROR,
-            __file__,
-            1,
-            "Internal Server Error",
-            None,
-            sys.exc_info(),
-        )
-    line = OneLineFormatter("%(levelname)s %(name)s: %(message)s").format(record)
-    assert "\n" not in line
-    assert line.startswith("ERROR django.request: Internal Server Error\\nTraceback")
-    assert "ValueError: boom" in line
 
 
 def test_the_default_cache_is_a_table_every_process_shares(load_settings):
