@@ -135,7 +135,7 @@ BAD_VALUES = [
     ({"EMAIL_URL": "filemail:///tmp/mail"}, r"EMAIL_URL names a relative folder"),
     ({"ADMINS": "ops@example.com,ops"}, r"ADMINS holds 'ops', which is not an email"),
     ({"DEFAULT_FROM_EMAIL": "x"}, r"DEFAULT_FROM_EMAIL='x' is not an email address"),
-    ({"LOG_LEVEL": "loud"}, r"LOG_LEVEL='loud' is not one of DEBUG, INFO"),
+    ({"LOG_LEVEL": "loud"}, r"LOG_LEVEL='LOUD' is not one of DEBUG, INFO"),
     ({"TRUSTED_PROXY_COUNT": "one"}, r"TRUSTED_PROXY_COUNT='one' is not a whole"),
     ({"TRUSTED_PROXY_COUNT": "-1"}, r"TRUSTED_PROXY_COUNT='-1' is not a whole"),
     (
@@ -239,17 +239,17 @@ def test_sqlite_queues_concurrent_writers(load_settings):
 @pytest.fixture
 def without_psycopg(monkeypatch):
     """Make PostgreSQL's driver, whether installed here or not, one that is missing."""
-    drivers = {**environment_module.DATABASE_DRIVERS}
+    drivers = {**environment_module.DRIVERS}
     drivers["django.db.backends.postgresql"] = ("a_driver_that_is_not_installed",)
-    monkeypatch.setattr(environment_module, "DATABASE_DRIVERS", drivers)
+    monkeypatch.setattr(environment_module, "DRIVERS", drivers)
 
 
 @pytest.fixture
 def with_psycopg(monkeypatch):
     """Let settings name a PostgreSQL database whether psycopg is installed or not."""
-    drivers = {**environment_module.DATABASE_DRIVERS}
+    drivers = {**environment_module.DRIVERS}
     del drivers["django.db.backends.postgresql"]
-    monkeypatch.setattr(environment_module, "DATABASE_DRIVERS", drivers)
+    monkeypatch.setattr(environment_module, "DRIVERS", drivers)
 
 
 def test_postgres_without_its_driver_says_what_to_install(
@@ -462,17 +462,17 @@ def test_the_default_cache_is_a_table_every_process_shares(load_settings):
 @pytest.fixture
 def without_redis(monkeypatch):
     """Make the Redis client, whether installed here or not, one that is missing."""
-    drivers = {**environment_module.CACHE_DRIVERS}
+    drivers = {**environment_module.DRIVERS}
     drivers["django.core.cache.backends.redis.RedisCache"] = ("a_client_not_installed",)
-    monkeypatch.setattr(environment_module, "CACHE_DRIVERS", drivers)
+    monkeypatch.setattr(environment_module, "DRIVERS", drivers)
 
 
 @pytest.fixture
 def with_redis(monkeypatch):
     """Let settings name a Redis cache whether its client is installed or not."""
-    drivers = {**environment_module.CACHE_DRIVERS}
+    drivers = {**environment_module.DRIVERS}
     del drivers["django.core.cache.backends.redis.RedisCache"]
-    monkeypatch.setattr(environment_module, "CACHE_DRIVERS", drivers)
+    monkeypatch.setattr(environment_module, "DRIVERS", drivers)
 
 
 @pytest.mark.parametrize(
