@@ -236,32 +236,32 @@ def test_sqlite_queues_concurrent_writers(load_settings):
     }
 
 
-@pytest.fixture
-def without_psycopg(monkeypatch):
-    """Make PostgreSQL's driver, whether installed here or not, one that is missing."""
-    drivers = {**environment_module.DRIVERS}
-    drivers["django.db.backends.postgresql"] = ("a_driver_that_is_not_installed",)
-    monkeypatch.setattr(environment_module, "DRIVERS", drivers)
+POSTGRESQL = "django.db.backends.postgresql"
+REDIS = "django.core.cache.backends.redis.RedisCache"
 
 
 @pytest.fixture
-def with_psycopg(monkeypatch):
-    """Let settings name a PostgreSQL database whether psycopg is installed or not."""
-    drivers = {**environment_module.DRIVERS}
-    del drivers["django.db.backends.postgresql"]
-    monkeypatch.setattr(environment_module, "DRIVERS", drivers)
+def driver(monkeypatch):
+    """Return a function making a backend's driver installed here, or missing."""
+
+    def make(backend, *, installed):
+        drivers = {**environment_module.DRIVERS}
+        drivers[backend] = () if installed else ("a_driver_that_is_not_installed",)
+        monkeypatch.setattr(environment_module, "DRIVERS", drivers)
+
+    return make
 
 
-def test_postgres_without_its_driver_says_what_to_install(
-    load_settings, without_psycopg
-):
+def test_postgres_without_its_driver_says_what_to_install(load_settings, driver):
     """A PostgreSQL URL in an environment without psycopg says to add the extra."""
+    driver(POSTGRESQL, installed=False)
     with pytest.raises(ImproperlyConfigured, match=r'pip install -e "\.\[postgres\]"'):
         load_settings(**SERVER, DATABASE_URL="postgres://app@db:5432/app")
 
 
-def test_postgres_keeps_checked_connections(load_settings, with_psycopg):
+def test_postgres_keeps_checked_connections(load_settings, driver):
     """Connections persist for CONN_MAX_AGE seconds and are checked before reuse."""
+    driver(POSTGRESQL, installed=True)
     database = load_settings(
         **SERVER,
         DATABASE_URL="postgres://app:s%40cret@db.internal:5432/app",
@@ -459,37 +459,23 @@ def test_the_default_cache_is_a_table_every_process_shares(load_settings):
     }
 
 
-@pytest.fixture
-def without_redis(monkeypatch):
-    """Make the Redis client, whether installed here or not, one that is missing."""
-    drivers = {**environment_module.DRIVERS}
-    drivers["django.core.cache.backends.redis.RedisCache"] = ("a_client_not_installed",)
-    monkeypatch.setattr(environment_module, "DRIVERS", drivers)
-
-
-@pytest.fixture
-def with_redis(monkeypatch):
-    """Let settings name a Redis cache whether its client is installed or not."""
-    drivers = {**environment_module.DRIVERS}
-    del drivers["django.core.cache.backends.redis.RedisCache"]
-    monkeypatch.setattr(environment_module, "DRIVERS", drivers)
-
-
 @pytest.mark.parametrize(
     "url",
     ["redis://cache.internal:6379/0", "rediss://:s%40cret@cache.internal:6380/1"],
     ids=["redis", "rediss"],
 )
-def test_a_redis_url_selects_djangos_redis_cache(load_settings, with_redis, url):
+def test_a_redis_url_selects_djangos_redis_cache(load_settings, driver, url):
     """redis:// and rediss:// give Django's own Redis cache, at that address."""
+    driver(REDIS, installed=True)
     assert load_settings(**SERVER, CACHE_URL=url).CACHES["default"] == {
         "BACKEND": "django.core.cache.backends.redis.RedisCache",
         "LOCATION": url,
     }
 
 
-def test_redis_without_its_client_says_what_to_install(load_settings, without_redis):
+def test_redis_without_its_client_says_what_to_install(load_settings, driver):
     """A Redis URL in an environment without the redis package says to add the extra."""
+    driver(REDIS, installed=False)
     with pytest.raises(ImproperlyConfigured, match=r'pip install -e "\.\[redis\]"'):
         load_settings(**SERVER, CACHE_URL="redis://cache.internal:6379/0")
 
