@@ -21,15 +21,18 @@ import time
 from functools import partial
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-
-from tests.conftest import (
+from common import (
+    BARE,
     CHOICES,
     DJANGO_LINES,
+    TEMPLATE_DIR,
     clean_environment,
+    ensure,
+    find_python,
+    find_uv,
     fresh_postgres_database,
+    generation_command,
 )
-from tests.environments import BARE, TEMPLATE_DIR, ensure, find_python, find_uv
 
 HOT_PATHS = Path(__file__).resolve().with_name("hot_paths.py")
 # Generation before the speed work, the mean of the three choices: it must stay no
@@ -80,17 +83,7 @@ def summary(seconds):
 
 def generate(environment, output_dir, choice):
     shutil.rmtree(output_dir / "my_project", ignore_errors=True)
-    command = [
-        environment.python,
-        "-m",
-        "cookiecutter",
-        "--no-input",
-        "--output-dir",
-        output_dir,
-        TEMPLATE_DIR,
-        f"user_model={choice}",
-    ]
-    return timed(command, output_dir)
+    return timed(generation_command(environment, output_dir, choice), output_dir)
 
 
 def measure_generation(runs, work_dir):

@@ -28,17 +28,19 @@ import shutil
 import socket
 import statistics
 import subprocess
-import sys
 import tempfile
 import threading
 import time
 from pathlib import Path
 from urllib.parse import urlencode
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-
-from tests.conftest import DJANGO_LINES, clean_environment, fresh_postgres_database
-from tests.environments import TEMPLATE_DIR, ensure
+from common import (
+    DJANGO_LINES,
+    clean_environment,
+    ensure,
+    fresh_postgres_database,
+    generation_command,
+)
 
 SECRET_KEY = "bench-Jx4-vQ9_rT2zL7mN0pK5sW8yB3cF6hD1gA-uE4iO7qR0tY3wZ6xV9nM2bC5jH8lP"
 PASSWORD = "a benchmark passphrase"
@@ -86,16 +88,7 @@ def free_port():
 
 def generate(environment, output_dir, choice):
     subprocess.run(
-        [
-            environment.python,
-            "-m",
-            "cookiecutter",
-            "--no-input",
-            "--output-dir",
-            output_dir,
-            TEMPLATE_DIR,
-            f"user_model={choice}",
-        ],
+        generation_command(environment, output_dir, choice),
         env=clean_environment(),
         check=True,
         capture_output=True,

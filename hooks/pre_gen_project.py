@@ -116,7 +116,7 @@ def validate_one_line_text(text):
         )
 
 
-def validate_project_slug(slug):
+def check_slug_is_a_package_name(slug):
     # A Python identifier that is also a distribution name (PEP 508): no leading
     # or trailing underscore.
     if not re.fullmatch(r"[a-z](?:[a-z0-9_]*[a-z0-9])?", slug):
@@ -125,6 +125,9 @@ def validate_project_slug(slug):
             "letters, digits and underscores, starting with a letter and ending with "
             "a letter or digit, e.g. 'acme_shop'."
         )
+
+
+def check_slug_length(slug):
     # pip names files after the project (such as slug-0.1.0-0.editable-py3-none-
     # any.whl), and file names end at 255 bytes: a slug of some 225 characters
     # generated a project that could not be installed.
@@ -134,11 +137,17 @@ def validate_project_slug(slug):
             f"a project whose name is longer than about 200. Give one of at most "
             f"{MAX_SLUG_LENGTH} characters."
         )
+
+
+def check_slug_is_not_a_keyword(slug):
     if keyword.iskeyword(slug) or keyword.issoftkeyword(slug):
         raise ValueError(
             f"The project slug {slug!r} is a Python keyword. Choose another name, "
             f"e.g. '{slug}_project'."
         )
+
+
+def check_slug_shadows_no_module(slug):
     if slug in PROJECT_MODULES or slug in sys.stdlib_module_names:
         origin = (
             "the project" if slug in PROJECT_MODULES else "Python's standard library"
@@ -147,12 +156,29 @@ def validate_project_slug(slug):
             f"The project slug {slug!r} would shadow the module of the same name "
             f"from {origin}. Choose another name, e.g. '{slug}_project'."
         )
+
+
+def check_slug_names_no_installed_package(slug):
     if re.sub(r"_+", "-", slug) in INSTALLED_WITH_THE_PROJECT:
         raise ValueError(
             f"The project slug {slug!r} is the name of a package the project installs, "
             f"which pip cannot install beside it. Choose another name, "
             f"e.g. '{slug}_project'."
         )
+
+
+SLUG_CHECKS = (
+    check_slug_is_a_package_name,
+    check_slug_length,
+    check_slug_is_not_a_keyword,
+    check_slug_shadows_no_module,
+    check_slug_names_no_installed_package,
+)
+
+
+def validate_project_slug(slug):
+    for check in SLUG_CHECKS:
+        check(slug)
 
 
 def validate_author_email(email):

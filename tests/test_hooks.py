@@ -5,7 +5,7 @@ import json
 import re
 
 import pytest
-from jinja2 import Environment, StrictUndefined
+from cookiecutter.environment import StrictEnvironment
 
 from tests.conftest import (
     DJANGO_LINES,
@@ -31,13 +31,11 @@ GOOD_ANSWERS = {
 
 
 def render_hook(name, tmp_path, **answers):
-    """Render a hook as cookiecutter would, and import it."""
+    """Render a hook in Cookiecutter's own environment, and import it."""
+    context = {"cookiecutter": {**GOOD_ANSWERS, **answers}}
     source = (TEMPLATE_DIR / "hooks" / f"{name}.py").read_text()
-    rendered = (
-        Environment(undefined=StrictUndefined, keep_trailing_newline=True)
-        .from_string(source)
-        .render(cookiecutter={**GOOD_ANSWERS, **answers})
-    )
+    environment = StrictEnvironment(context=context, keep_trailing_newline=True)
+    rendered = environment.from_string(source).render(**context)
     path = tmp_path / f"{name}.py"
     path.write_text(rendered)
     spec = importlib.util.spec_from_file_location(name, path)

@@ -202,7 +202,7 @@ def test_a_name_with_quotes_and_markup_is_shown_as_written(tmp_path):
     )
     assert result.stdout.strip() == name, result.stderr
     # The pages' titles and the mails' subjects and bodies.
-    tests = ("config/tests/test_pages.py", "users/tests/test_accounts.py")
+    tests = ("website/tests/test_pages.py", "users/tests/test_accounts.py")
     result = run((environment.python, "-m", "pytest", "-q", *tests), project)
     assert result.returncode == 0, result.stdout[-3000:]
 

@@ -42,7 +42,7 @@ REPLACED_BY_THE_APPS = (
     " and not carry_the_sites_name_and_look"
 )
 PAGES_REPLACED_BY_THE_APPS = (
-    "--ignore=config/tests/test_throttling.py",
+    "--ignore=users/tests/test_throttling.py",
     "--ignore=users/tests/test_accounts.py",
 )
 

@@ -1,17 +1,21 @@
+"""Settings and fixtures for every test of this project."""
+
 import gc
+import re
 from io import StringIO
 
 import pytest
 from django.conf import settings
 from django.core.cache import cache
 from django.test import override_settings
+from django.utils.html import escape
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 
 def pytest_configure(config):
-    # Through override_settings, so that whatever read these settings while Django
-    # started (Wagtail opens the file storages, for one) reads them again.
+    # Through override_settings, so that code which read these settings while
+    # Django started (an app opening its file storages, say) reads them again.
     override_settings(
         # Hashing with the production hasher costs a quarter of a second each.
         PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
@@ -23,6 +27,7 @@ def pytest_configure(config):
                 "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
             },
         },
+        # WhiteNoise then finds them there too, at each request.
         WHITENOISE_AUTOREFRESH=True,
         WHITENOISE_USE_FINDERS=True,
         # django-axes needs the request in every authenticate() call, which
@@ -52,6 +57,7 @@ def pytest_collection_finish(session):
 
 @pytest.fixture(autouse=True)
 def empty_cache():
+    """Empty the cache after each test, so no count runs into the next one."""
     yield
     cache.clear()
 
@@ -122,3 +128,24 @@ def terminal(monkeypatch, password):
         return FakeTerminal()
 
     return answering
+
+
+@pytest.fixture
+def mailed_link():
+    """Return a function giving the path of the first link in a mail."""
+
+    def path(message):
+        return re.search(r"https?://[^/\s]+(/\S*)", message.body)[1]
+
+    return path
+
+
+@pytest.fixture
+def assert_in_the_sites_layout():
+    """Return a function asserting that a page uses the site's layout and name."""
+
+    def assertion(page):
+        assert f"| {escape(settings.SITE_NAME)}</title>" in page
+        assert "/static/css/site.css" in page
+
+    return assertion

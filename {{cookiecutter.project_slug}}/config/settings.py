@@ -3,15 +3,16 @@ Django settings for this project.
 
 Every value that differs between a laptop and a server comes from the environment
 (or from the git-ignored .env file beside manage.py); the defaults are the safe,
-production ones, and the local .env turns on DEBUG.
+production ones, and the local .env turns on DEBUG. The checks at the end stop
+startup with one line on a value that would only fail later.
 """
 
 from datetime import timedelta
 from pathlib import Path
 
 import django
-from django.core.exceptions import ImproperlyConfigured
 
+from config import environment
 from config.environment import Env
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -20,13 +21,15 @@ env = Env()
 env.read_env(BASE_DIR / ".env")
 
 DEBUG = env.bool("DEBUG", default=False)
-SECRET_KEY = env.secret_key("SECRET_KEY", strong=not DEBUG)
-ALLOWED_HOSTS = env.hosts("ALLOWED_HOSTS", default=[], required=not DEBUG)
-CSRF_TRUSTED_ORIGINS = env.origins("CSRF_TRUSTED_ORIGINS", default=[])
+SECRET_KEY = env.str("SECRET_KEY")
+ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=[])
+CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 # Links in mail (password reset, confirmations) start with this address, such as
 # https://www.example.com; never with the request's Host header, which the
 # client writes, so a reset asked with a forged one cannot mail a link elsewhere.
-SITE_URL = env.site_url("SITE_URL", default="http://127.0.0.1:8000", required=not DEBUG)
+SITE_URL = env.str(
+    "SITE_URL", default="http://127.0.0.1:8000" if DEBUG else Env.NOTSET
+).rstrip("/")
 # Behind a proxy that terminates HTTPS and says so in X-Forwarded-Proto.
 BEHIND_PROXY = env.bool("SECURE_PROXY_SSL_HEADER", default=False)
 # How many proxies in front of the site append the address they were reached
@@ -65,7 +68,7 @@ MIDDLEWARE = [
     # Serves collectstatic's output with long cache headers, so any WSGI or ASGI
     # server gives a styled site without a web server in front for static files.
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "config.middleware.head_without_body",
+    "website.middleware.head_without_body",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -96,7 +99,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "config.context_processors.site",
+                "website.context_processors.site",
             ],
         },
     },
@@ -177,9 +180,7 @@ STORAGES = {
 # One event per line on stderr, where servers and containers collect output;
 # LOG_LEVEL=DEBUG shows more, WARNING less. ADMINS also get the server's own
 # errors by mail.
-LOG_LEVEL = env.choice(
-    "LOG_LEVEL", default="INFO", choices=("DEBUG", "INFO", "WARNING", "ERROR")
-)
+LOG_LEVEL = env.str("LOG_LEVEL", default="INFO").upper()
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
@@ -189,7 +190,7 @@ LOGGING = {
     "formatters": {
         "events": {
             # Tracebacks keep their lines on a developer's screen.
-            "()": "logging.Formatter" if DEBUG else "config.logs.OneLineFormatter",
+            "()": "logging.Formatter" if DEBUG else "website.logs.OneLineFormatter",
             "fmt": "%(asctime)s %(levelname)s %(name)s: %(message)s",
         },
     },
@@ -201,7 +202,7 @@ LOGGING = {
             # arrive (a bad deploy breaks a few pages at once) while someone looks,
             # but a page that fails on every request cannot fill the inbox or use
             # up the mail account's sending quota.
-            "class": "config.logs.ThrottledAdminEmailHandler",
+            "class": "website.logs.ThrottledAdminEmailHandler",
             "limit": 5,
             "period": 15 * 60,
             "level": "ERROR",
@@ -226,7 +227,7 @@ LOGGING = {
         "axes": {"level": "WARNING" if LOG_LEVEL == "INFO" else LOG_LEVEL},
     },
 }
-ADMIN_EMAILS = env.email_addresses("ADMINS", default=[])
+ADMIN_EMAILS = env.list("ADMINS", default=[])
 # Django 6.0 takes plain addresses; 5.2 wants (name, address) pairs.
 ADMINS = ADMIN_EMAILS if django.VERSION >= (6, 0) else [(a, a) for a in ADMIN_EMAILS]
 
@@ -238,39 +239,17 @@ EMAIL = env.email_url(
 )
 if EMAIL["EMAIL_BACKEND"] == "django.core.mail.backends.console.EmailBackend":
     # Django's own prints links broken over lines from Django 6.0 on.
-    EMAIL["EMAIL_BACKEND"] = "config.mail.ConsoleEmailBackend"
-DEFAULT_FROM_EMAIL = env.email_address(
-    "DEFAULT_FROM_EMAIL", default="webmaster@localhost"
-)
-SERVER_EMAIL = DEFAULT_FROM_EMAIL
+    EMAIL["EMAIL_BACKEND"] = "website.mail.ConsoleEmailBackend"
 # Django waits for a silent SMTP server forever by default; the worker gives up
 # after this many seconds and leaves the mail's task failed.
-SMTP_TIMEOUT = 30
+EMAIL["EMAIL_TIMEOUT"] = 30
 if django.VERSION >= (6, 1):
     # Django 6.1 replaced EMAIL_BACKEND and the EMAIL_* settings with MAILERS.
-    MAILERS = {"default": {"BACKEND": EMAIL["EMAIL_BACKEND"]}}
-    if EMAIL["EMAIL_BACKEND"] == "django.core.mail.backends.smtp.EmailBackend":
-        MAILERS["default"]["OPTIONS"] = {
-            "host": EMAIL["EMAIL_HOST"],
-            "port": EMAIL["EMAIL_PORT"],
-            "username": EMAIL["EMAIL_HOST_USER"],
-            "password": EMAIL["EMAIL_HOST_PASSWORD"],
-            "use_tls": EMAIL.get("EMAIL_USE_TLS", False),
-            "use_ssl": EMAIL.get("EMAIL_USE_SSL", False),
-            "timeout": SMTP_TIMEOUT,
-        }
-    elif EMAIL["EMAIL_BACKEND"] == "django.core.mail.backends.filebased.EmailBackend":
-        MAILERS["default"]["OPTIONS"] = {"file_path": EMAIL["EMAIL_FILE_PATH"]}
+    MAILERS = {"default": environment.mailer(EMAIL)}
 else:
-    EMAIL_BACKEND = EMAIL["EMAIL_BACKEND"]
-    EMAIL_HOST = EMAIL["EMAIL_HOST"] or "localhost"
-    EMAIL_PORT = EMAIL["EMAIL_PORT"] or 25
-    EMAIL_HOST_USER = EMAIL["EMAIL_HOST_USER"]
-    EMAIL_HOST_PASSWORD = EMAIL["EMAIL_HOST_PASSWORD"]
-    EMAIL_USE_TLS = EMAIL.get("EMAIL_USE_TLS", False)
-    EMAIL_USE_SSL = EMAIL.get("EMAIL_USE_SSL", False)
-    EMAIL_FILE_PATH = EMAIL["EMAIL_FILE_PATH"]
-    EMAIL_TIMEOUT = SMTP_TIMEOUT
+    vars().update(EMAIL)
+DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="webmaster@localhost")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # Mail is queued in the database and sent by a worker, python manage.py
 # db_worker, so a slow or silent mail server never holds a request; while DEBUG
@@ -303,12 +282,6 @@ ONE_YEAR = 365 * 24 * 60 * 60
 SECURE_HSTS_PRELOAD = env.bool(
     "SECURE_HSTS_PRELOAD", default=SECURE_HSTS_SECONDS >= ONE_YEAR
 )
-if SECURE_HSTS_PRELOAD and SECURE_HSTS_SECONDS < ONE_YEAR:
-    raise ImproperlyConfigured(
-        f"SECURE_HSTS_PRELOAD is on while SECURE_HSTS_SECONDS is {SECURE_HSTS_SECONDS}; "
-        f"preload lists need at least {ONE_YEAR} (a year). Raise it or leave "
-        "SECURE_HSTS_PRELOAD unset."
-    )
 if not SECURE_HSTS_PRELOAD:
     # Preloading is a commitment taken once HSTS has run for a year, not a default.
     SILENCED_SYSTEM_CHECKS = ["security.W021"]
@@ -357,4 +330,13 @@ AXES_CLIENT_IP_CALLABLE = "users.throttling.client_address"
 AXES_HANDLER = "users.throttling.ThrottlingHandler"
 LOGIN_FAILURE_LIMIT_PER_ADDRESS = env.int(
     "LOGIN_FAILURE_LIMIT_PER_ADDRESS", default=20, minimum=1
+)
+
+environment.check_secret_key(SECRET_KEY, debug=DEBUG)
+environment.check_allowed_hosts(ALLOWED_HOSTS, debug=DEBUG)
+environment.check_site_addresses(SITE_URL, CSRF_TRUSTED_ORIGINS)
+environment.check_mail_addresses(ADMIN_EMAILS, DEFAULT_FROM_EMAIL)
+environment.check_choice("LOG_LEVEL", LOG_LEVEL, ("DEBUG", "INFO", "WARNING", "ERROR"))
+environment.check_hsts(
+    SECURE_HSTS_SECONDS, preload=SECURE_HSTS_PRELOAD, one_year=ONE_YEAR
 )

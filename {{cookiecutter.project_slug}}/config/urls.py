@@ -63,7 +63,7 @@ urlpatterns = [
     path("accounts/", include("django.contrib.auth.urls")),
 ]
 
-handler400 = "config.errors.bad_request"
-handler403 = "config.errors.permission_denied"
-handler404 = "config.errors.page_not_found"
-handler500 = "config.errors.server_error"
+handler400 = "website.errors.bad_request"
+handler403 = "website.errors.permission_denied"
+handler404 = "website.errors.page_not_found"
+handler500 = "website.errors.server_error"

@@ -5,8 +5,6 @@ from django.contrib.contenttypes.models import ContentType
 from django.test import Client, RequestFactory
 from django.urls import reverse
 
-from config.tests.test_pages import assert_in_the_sites_layout
-
 pytestmark = pytest.mark.django_db
 
 
@@ -52,7 +50,7 @@ def rows_pointing_at(user_model, pk):
     }
 
 
-def test_your_account_links_to_the_page(client, member):
+def test_your_account_links_to_the_page(client, member, assert_in_the_sites_layout):
     """The "Your account" page links to the deletion page, in the site's layout."""
     account = client.get(reverse("account")).content.decode()
     assert f'href="{reverse("delete_account")}"' in account

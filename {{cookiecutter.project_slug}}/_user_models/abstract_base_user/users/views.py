@@ -1,5 +1,5 @@
 from django.contrib import messages
-from django.contrib.auth import login
+from django.contrib.auth import get_user_model, login
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.db import IntegrityError, transaction
@@ -12,10 +12,11 @@ from django.views.generic import FormView, TemplateView, UpdateView
 
 from users.forms import AccountForm, ActivationForm, SignUpForm
 from users.mail import send_account_mail, send_email_change_notice
-from users.models import User
 from users.password_reset import PasswordResetConfirmView
 from users.signup import SignUpOpenMixin
 from users.tokens import activation_token, email_change_token
+
+User = get_user_model()
 
 
 def confirmation_link(view_name, user):

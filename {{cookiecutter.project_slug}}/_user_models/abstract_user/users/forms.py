@@ -3,6 +3,7 @@ from django.contrib.auth import forms as auth_forms
 
 from users.account_form import AccountFormMixin
 from users.models import User
+from users.sign_up import EmailRequiredMixin
 from users.usernames import DistinctUsernameMixin
 
 
@@ -33,15 +34,11 @@ class UserChangeForm(DistinctUsernameMixin, auth_forms.UserChangeForm):
         model = User
 
 
-class SignUpForm(UserCreationForm):
+class SignUpForm(EmailRequiredMixin, UserCreationForm):
     """The public sign-up form; the email address is required to reset a password."""
 
     class Meta(UserCreationForm.Meta):
         widgets = {"date_of_birth": forms.DateInput(attrs={"type": "date"})}
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["email"].required = True
 
 
 class AccountForm(AccountFormMixin, forms.ModelForm):

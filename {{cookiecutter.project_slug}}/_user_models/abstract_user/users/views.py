@@ -1,5 +1,5 @@
 from django.contrib import messages
-from django.contrib.auth import login
+from django.contrib.auth import get_user_model, login
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.contrib.messages.views import SuccessMessageMixin
 from django.db import IntegrityError, transaction
@@ -10,8 +10,9 @@ from django.views.generic import CreateView, UpdateView
 
 from users.forms import AccountForm, SignUpForm
 from users.mail import send_email_change_notice
-from users.models import User
 from users.signup import SignUpOpenMixin
+
+User = get_user_model()
 
 
 class SignUpView(SignUpOpenMixin, CreateView):

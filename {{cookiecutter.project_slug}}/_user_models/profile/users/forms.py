@@ -4,20 +4,19 @@ from django.contrib.auth import get_user_model
 
 from users.account_form import AccountFormMixin
 from users.models import Profile
+from users.sign_up import EmailRequiredMixin
 from users.usernames import DistinctUsernameMixin
 
 User = get_user_model()
 
 
-class SignUpForm(DistinctUsernameMixin, auth_forms.UserCreationForm):
+class SignUpForm(
+    EmailRequiredMixin, DistinctUsernameMixin, auth_forms.UserCreationForm
+):
     """The user's part of sign-up; the email address is required to reset a password."""
 
     class Meta(auth_forms.UserCreationForm.Meta):
         fields = (*auth_forms.UserCreationForm.Meta.fields, "email")
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["email"].required = True
 
 
 class AdminUserCreationForm(DistinctUsernameMixin, auth_forms.AdminUserCreationForm):

@@ -4,7 +4,6 @@ from django.contrib.auth.hashers import get_hasher
 from django.core import mail
 from django.urls import reverse
 
-from config.tests.test_pages import mailed_link
 from users.forms import SignUpForm
 from users.models import User
 
@@ -18,7 +17,9 @@ def sign_up(client, data):
     return response
 
 
-def test_sign_up_opens_an_inactive_account_and_mails_a_link(client, sign_up_data):
+def test_sign_up_opens_an_inactive_account_and_mails_a_link(
+    client, sign_up_data, mailed_link
+):
     """Nobody can log in before the address is proven."""
     sign_up(client, sign_up_data)
     user = User.objects.get(email="newcomer@example.com")
@@ -55,7 +56,9 @@ def open_account(client, link, password):
     return client.post(link, {"password": password})
 
 
-def test_the_link_and_the_password_open_the_account_once(client, sign_up_data):
+def test_the_link_and_the_password_open_the_account_once(
+    client, sign_up_data, mailed_link
+):
     """The password signed up with opens the account and signs in; the link is spent."""
     sign_up(client, sign_up_data)
     link = mailed_link(mail.outbox[0])
@@ -77,7 +80,7 @@ def test_the_link_and_the_password_open_the_account_once(client, sign_up_data):
 
 
 @pytest.mark.parametrize("method", ["get", "head"])
-def test_fetching_the_link_changes_nothing(client, sign_up_data, method):
+def test_fetching_the_link_changes_nothing(client, sign_up_data, method, mailed_link):
     """Mail scanners and link previews fetch links: that opens no account."""
     sign_up(client, sign_up_data)
     client.logout()
@@ -86,7 +89,7 @@ def test_fetching_the_link_changes_nothing(client, sign_up_data, method):
     assert not User.objects.get(email="newcomer@example.com").is_active
 
 
-def test_the_link_without_the_password_opens_nothing(client, sign_up_data):
+def test_the_link_without_the_password_opens_nothing(client, sign_up_data, mailed_link):
     """Someone else's password, at the right link, gets a field error."""
     sign_up(client, sign_up_data)
     response = open_account(client, mailed_link(mail.outbox[0]), "a guess of mine")
@@ -105,7 +108,9 @@ def test_the_link_without_the_password_opens_nothing(client, sign_up_data):
     ],
     ids=["tampered-token", "wrong-user", "garbage"],
 )
-def test_a_spoiled_link_gets_a_page_not_an_error(client, sign_up_data, spoil):
+def test_a_spoiled_link_gets_a_page_not_an_error(
+    client, sign_up_data, spoil, mailed_link
+):
     """A tampered, foreign or garbled link gets the invalid-link page."""
     sign_up(client, sign_up_data)
     response = open_account(
@@ -116,7 +121,7 @@ def test_a_spoiled_link_gets_a_page_not_an_error(client, sign_up_data, spoil):
     assert not User.objects.get(email="newcomer@example.com").is_active
 
 
-def test_an_expired_link_is_refused(client, sign_up_data, settings):
+def test_an_expired_link_is_refused(client, sign_up_data, settings, mailed_link):
     """Links expire like password-reset links (PASSWORD_RESET_TIMEOUT)."""
     sign_up(client, sign_up_data)
     settings.PASSWORD_RESET_TIMEOUT = -1
@@ -138,7 +143,7 @@ def choose_password(client, link, password):
 
 
 def test_signing_up_again_unconfirmed_mails_a_link_to_choose_the_password(
-    client, sign_up_data
+    client, sign_up_data, mailed_link
 ):
     """A lost mail is no dead end: the same address gets a link that opens the account."""
     sign_up(client, sign_up_data)
@@ -159,7 +164,7 @@ def test_signing_up_again_unconfirmed_mails_a_link_to_choose_the_password(
 
 
 def test_signing_up_first_with_someone_elses_address_gains_nothing(
-    client, sign_up_data
+    client, sign_up_data, mailed_link
 ):
     """Whoever signs up first with someone else's address never gets to log in."""
     squatter = "the squatter's passphrase"
@@ -174,7 +179,9 @@ def test_signing_up_first_with_someone_elses_address_gains_nothing(
     )
 
 
-def test_the_mailbox_owner_can_choose_the_password_instead(client, sign_up_data):
+def test_the_mailbox_owner_can_choose_the_password_instead(
+    client, sign_up_data, mailed_link
+):
     """Someone who signed up with another's address: its owner opens it their way."""
     squatter = "the squatter's passphrase"
     sign_up(client, {**sign_up_data, "password1": squatter, "password2": squatter})
@@ -190,7 +197,9 @@ def test_the_mailbox_owner_can_choose_the_password_instead(client, sign_up_data)
     )
 
 
-def test_signing_up_again_and_again_keeps_the_owners_link_working(client, sign_up_data):
+def test_signing_up_again_and_again_keeps_the_owners_link_working(
+    client, sign_up_data, mailed_link
+):
     """Each new sign-up mails a link; none of them kills those mailed before."""
     for _ in range(3):
         sign_up(client, sign_up_data)
@@ -203,7 +212,9 @@ def test_signing_up_again_and_again_keeps_the_owners_link_working(client, sign_u
 
 
 @pytest.mark.parametrize("how", ["opened-then-closed", "made-in-the-admin"])
-def test_an_account_an_administrator_closed_stays_closed(client, sign_up_data, how):
+def test_an_account_an_administrator_closed_stays_closed(
+    client, sign_up_data, how, mailed_link
+):
     """Neither its old link nor a new sign-up reopens it, or mails a way in."""
     password = sign_up_data["password1"]
     if how == "opened-then-closed":
@@ -314,15 +325,21 @@ def account_data(**changes):
     }
 
 
-def ask_for_address(client, email, password):
-    """Ask on "Your account" for a new address; return the link mailed to it."""
-    mail.outbox.clear()
-    response = client.post(
-        reverse("account"), account_data(email=email, current_password=password)
-    )
-    assert response.status_code == 302
-    (confirmation,) = [m for m in mail.outbox if m.to == [email.lower()]]
-    return mailed_link(confirmation)
+@pytest.fixture
+def ask_for_address(mailed_link):
+    """Return a function asking on "Your account" for a new address."""
+
+    def ask(client, email, password):
+        """Return the link mailed to the new address."""
+        mail.outbox.clear()
+        response = client.post(
+            reverse("account"), account_data(email=email, current_password=password)
+        )
+        assert response.status_code == 302
+        (confirmation,) = [m for m in mail.outbox if m.to == [email.lower()]]
+        return mailed_link(confirmation)
+
+    return ask
 
 
 def test_account_page_saves_the_extra_fields(member_client, user):
@@ -350,7 +367,9 @@ def test_a_new_address_needs_the_current_password(member_client, user, typed):
     assert mail.outbox == []
 
 
-def test_a_new_address_takes_effect_through_its_link(member_client, user, password):
+def test_a_new_address_takes_effect_through_its_link(
+    member_client, user, password, ask_for_address
+):
     """The old address is told; following the link shows a page, its button changes."""
     link = ask_for_address(member_client, "New.Address@Example.com", password)
     (notice,) = [m for m in mail.outbox if m.to == ["member@example.com"]]
@@ -372,7 +391,9 @@ def test_a_new_address_takes_effect_through_its_link(member_client, user, passwo
     assert member_client.post(link).status_code == 400
 
 
-def test_the_link_works_only_for_the_account_signed_in(client, user, password):
+def test_the_link_works_only_for_the_account_signed_in(
+    client, user, password, ask_for_address
+):
     """Without a session it asks to log in; another account gets the refusal."""
     client.force_login(user)
     link = ask_for_address(client, "new@example.com", password)
@@ -386,7 +407,9 @@ def test_the_link_works_only_for_the_account_signed_in(client, user, password):
     assert user.email == "member@example.com"
 
 
-def test_a_password_change_kills_the_link(member_client, user, password):
+def test_a_password_change_kills_the_link(
+    member_client, user, password, ask_for_address
+):
     """Whoever changes the password after a thief asked for an address stops it."""
     link = ask_for_address(member_client, "thief@example.com", password)
     new_password = "a brand new passphrase"
@@ -403,7 +426,9 @@ def test_a_password_change_kills_the_link(member_client, user, password):
     assert user.email == "member@example.com"
 
 
-def test_a_link_dies_with_any_later_change_of_address(member_client, user, password):
+def test_a_link_dies_with_any_later_change_of_address(
+    member_client, user, password, ask_for_address
+):
     """A→B, then B→A: the first link cannot switch the address back to B."""
     to_b = ask_for_address(member_client, "b@example.com", password)
     member_client.post(to_b)
@@ -421,7 +446,7 @@ def test_a_link_dies_with_any_later_change_of_address(member_client, user, passw
 
 
 def test_a_confirmation_for_an_address_taken_meanwhile_is_refused(
-    member_client, user, password
+    member_client, user, password, ask_for_address
 ):
     """An address another account took in the meantime is not given away."""
     link = ask_for_address(member_client, "taken@example.com", password)
@@ -432,7 +457,9 @@ def test_a_confirmation_for_an_address_taken_meanwhile_is_refused(
     assert user.email == "member@example.com"
 
 
-def test_a_tampered_confirmation_link_is_refused(member_client, user, password):
+def test_a_tampered_confirmation_link_is_refused(
+    member_client, user, password, ask_for_address
+):
     """An altered confirmation link changes nothing."""
     link = ask_for_address(member_client, "new@example.com", password)
     assert member_client.post(link[:-3] + "xx/").status_code == 400

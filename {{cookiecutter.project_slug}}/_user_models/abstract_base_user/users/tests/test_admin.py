@@ -81,20 +81,9 @@ def test_add_refuses_an_email_differing_only_in_case(admin_client):
     assert User.objects.count() == 2
 
 
-def change_data(user, **overrides):
-    """The change form as a browser sends it, with these fields changed."""
-    return {
-        "email": user.email,
-        "date_of_birth": "2000-01-01",
-        "phone_number": "+81 3 1234 5678",
-        "is_active": "on",
-        "date_joined_0": "2024-01-01",
-        "date_joined_1": "00:00:00",
-        **overrides,
-    }
-
-
-def test_change_page_edits_the_user_and_hides_the_hash(admin_client, user, password):
+def test_change_page_edits_the_user_and_hides_the_hash(
+    admin_client, user, password, change_data
+):
     """The change page edits the extra fields, never showing or changing the hash."""
     url = reverse("admin:users_user_change", args=[user.pk])
     response = admin_client.get(url)
@@ -107,7 +96,7 @@ def test_change_page_edits_the_user_and_hides_the_hash(admin_client, user, passw
     assert user.check_password(password)
 
 
-def test_an_account_opened_in_the_admin_stops_waiting(admin_client, user):
+def test_an_account_opened_in_the_admin_stops_waiting(admin_client, user, change_data):
     """Opened by hand, a signed-up account is no longer one a mailed link opens."""
     User.objects.filter(pk=user.pk).update(is_active=False, awaiting_confirmation=True)
     url = reverse("admin:users_user_change", args=[user.pk])
@@ -117,7 +106,9 @@ def test_an_account_opened_in_the_admin_stops_waiting(admin_client, user):
     assert (user.is_active, user.awaiting_confirmation) == (True, False)
 
 
-def test_change_page_refuses_another_users_email_in_another_case(admin_client, user):
+def test_change_page_refuses_another_users_email_in_another_case(
+    admin_client, user, change_data
+):
     """Changing an email to another user's, in another case, is a form error."""
     User.objects.create_user("abel@example.com")
     url = reverse("admin:users_user_change", args=[user.pk])

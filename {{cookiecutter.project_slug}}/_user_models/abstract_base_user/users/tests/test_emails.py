@@ -18,7 +18,6 @@ from users.forms import (
 )
 from users.managers import UserManager
 from users.models import User
-from users.tests.test_admin import change_data
 
 EMAIL_TAKEN = "A user with that email address already exists."
 INVALID = "Enter a valid email address."
@@ -258,7 +257,7 @@ def test_admin_add_never_makes_a_second_account(accounts, subtests, admin_form):
 
 
 def test_admin_change_never_makes_a_second_account(
-    accounts, subtests, admin_form, user
+    accounts, subtests, admin_form, user, change_data
 ):
     """The admin's change form refuses to give a user another account's mailbox."""
     change_page_form = admin_form(user)
@@ -382,7 +381,7 @@ def test_admin_add_reports_an_address_taken_meanwhile(
 
 
 def test_admin_change_reports_an_address_taken_meanwhile(
-    admin_client, user, stored_after_validation
+    admin_client, user, stored_after_validation, change_data
 ):
     """A change to an address another request stored meanwhile gets the error."""
     saved = stored_after_validation("tom@example.com")

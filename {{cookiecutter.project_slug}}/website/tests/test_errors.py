@@ -1,4 +1,5 @@
 import logging
+import sys
 from collections import deque
 from itertools import count
 
@@ -12,8 +13,8 @@ from django.urls import reverse
 from django.utils.html import escape
 from django.views.generic import TemplateView
 
-from config import logs
-from config.logs import ThrottledAdminEmailHandler
+from website import logs
+from website.logs import OneLineFormatter, ThrottledAdminEmailHandler
 
 pytestmark = pytest.mark.django_db
 
@@ -136,7 +137,7 @@ def test_a_burst_of_server_errors_sends_a_few_mails_and_logs_every_one(
     assert len(logged) == 30
     assert all(record.levelname == "ERROR" for record in logged)
     # The pause itself is logged, once.
-    assert [record.name for record in caplog.records].count("config.logs") == 1
+    assert [record.name for record in caplog.records].count("website.logs") == 1
 
     # Once the period has passed, the next error is mailed again.
     later = logs.monotonic() + mail_handler.period
@@ -185,3 +186,23 @@ def test_without_admins_the_log_says_nothing_of_mail(
         assert server.get(reverse("home")).status_code == 500
     assert mailoutbox == []
     assert {record.name for record in caplog.records} == {"django.request"}
+
+
+def test_server_logs_hold_a_traceback_on_one_line():
+    """Log collectors split on newlines; a traceback stays one event."""
+    try:
+        raise ValueError("boom")
+    except ValueError:
+        record = logging.LogRecord(
+            "django.request",
+            logging.ERROR,
+            __file__,
+            1,
+            "Internal Server Error",
+            None,
+            sys.exc_info(),
+        )
+    line = OneLineFormatter("%(levelname)s %(name)s: %(message)s").format(record)
+    assert "\n" not in line
+    assert line.startswith("ERROR django.request: Internal Server Error\\nTraceback")
+    assert "ValueError: boom" in line

@@ -11,12 +11,11 @@ from django.db.models import F
 from django.test import RequestFactory
 from django.urls import reverse
 
-from config.tests.test_pages import mailed_link
 from users.throttling import client_address, login_name
 
 pytestmark = pytest.mark.django_db
 
-SETTINGS_FILE = Path(__file__).resolve().parents[1] / "settings.py"
+SETTINGS_FILE = Path(__file__).resolve().parents[2] / "config" / "settings.py"
 # The figures the settings promise: five failures, then fifteen minutes' pause;
 # twenty failures from one address, whatever the names, pause the address.
 FAILURES_ALLOWED = 5
@@ -164,7 +163,9 @@ def test_admin_login_checks_no_password_of_its_own(client, user, password):
 
 
 @pytest.mark.usefixtures("second_failure_locks")
-def test_locked_out_people_can_reset_their_password_and_log_in(client, user):
+def test_locked_out_people_can_reset_their_password_and_log_in(
+    client, user, mailed_link
+):
     """The reset mail still comes, and a new password lifts the lockout."""
     lock_out(client, user)
     client.post(reverse("password_reset"), {"email": user.email})

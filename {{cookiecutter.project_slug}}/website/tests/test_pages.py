@@ -18,18 +18,10 @@ PUBLIC_PAGES = ["home", "login", "signup", "password_reset", "password_reset_don
 PRIVATE_PAGES = ["account", "password_change", "password_change_done"]
 
 
-def mailed_link(message):
-    """The path of the first link in a mail."""
-    return re.search(r"https?://[^/\s]+(/\S*)", message.body)[1]
-
-
-def assert_in_the_sites_layout(page):
-    assert f"| {escape(settings.SITE_NAME)}</title>" in page
-    assert "/static/css/site.css" in page
-
-
 @pytest.mark.parametrize("name", PUBLIC_PAGES)
-def test_public_pages_carry_the_sites_name_and_look(client, name):
+def test_public_pages_carry_the_sites_name_and_look(
+    client, name, assert_in_the_sites_layout
+):
     """Every page uses the project's own layout, titled with its name."""
     response = client.get(reverse(name))
     assert response.status_code == 200
@@ -61,14 +53,18 @@ def test_the_icon_is_found_where_browsers_look_for_it(client):
     assert 'rel="icon"' in client.get(reverse("home")).content.decode()
 
 
-def test_an_unknown_address_gets_the_sites_not_found_page(client):
+def test_an_unknown_address_gets_the_sites_not_found_page(
+    client, assert_in_the_sites_layout
+):
     """A 404 is a page of the site, with its navigation."""
     response = client.get("/no-such-page/")
     assert response.status_code == 404
     assert_in_the_sites_layout(response.content.decode())
 
 
-def test_form_data_that_cannot_be_read_is_a_bad_request(caplog):
+def test_form_data_that_cannot_be_read_is_a_bad_request(
+    caplog, assert_in_the_sites_layout
+):
     """Form data in a charset other than UTF-8 gets the 400 page, not a crash."""
     client = Client(enforce_csrf_checks=True, raise_request_exception=False)
     client.cookies[settings.CSRF_COOKIE_NAME] = "a" * 32
@@ -83,7 +79,7 @@ def test_form_data_that_cannot_be_read_is_a_bad_request(caplog):
 
 
 def test_a_request_for_another_host_is_refused_without_mailing_the_admins(
-    client, settings, mailoutbox, caplog
+    client, settings, mailoutbox, caplog, assert_in_the_sites_layout
 ):
     """Scanners' requests for other host names are logged, not mailed."""
     # In each Django line's form, as settings.py writes it.
@@ -212,7 +208,9 @@ def test_password_change_refuses_a_wrong_old_password(client, user):
     assert response.context["form"].has_error("old_password")
 
 
-def test_password_reset_mails_a_link_that_sets_a_new_password(client, user):
+def test_password_reset_mails_a_link_that_sets_a_new_password(
+    client, user, mailed_link
+):
     """The mail names the site; its link leads to a form that sets the password."""
     response = client.post(reverse("password_reset"), {"email": user.email})
     assert response.status_code == 302
@@ -243,7 +241,7 @@ def test_mailed_links_start_with_the_site_url_whatever_the_host(client, user):
 
 
 def test_a_password_reset_and_an_address_change_at_once_lose_neither(
-    client, user, password, monkeypatch
+    client, user, password, monkeypatch, mailed_link
 ):
     """An address changed while the new password is hashed is not written back."""
     client.post(reverse("password_reset"), {"email": user.email})
@@ -269,7 +267,7 @@ def test_a_password_reset_and_an_address_change_at_once_lose_neither(
     assert user.check_password(password)
 
 
-def test_password_reset_link_works_once(client, user):
+def test_password_reset_link_works_once(client, user, mailed_link):
     """A used link is refused with a page that says so."""
     client.post(reverse("password_reset"), {"email": user.email})
     link = mailed_link(mail.outbox[0])
@@ -285,7 +283,7 @@ def test_password_reset_link_works_once(client, user):
     assert "Password reset unsuccessful" in response.content.decode()
 
 
-def test_password_reset_with_a_tampered_token_is_refused(client, user):
+def test_password_reset_with_a_tampered_token_is_refused(client, user, mailed_link):
     """A link whose token was altered shows the invalid-link page."""
     client.post(reverse("password_reset"), {"email": user.email})
     link = mailed_link(mail.outbox[0])
