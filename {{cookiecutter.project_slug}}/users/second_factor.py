@@ -33,6 +33,7 @@ from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from users.account_form import PasswordCheckForm
+from users.mail import send_account_mail
 
 logger = logging.getLogger(__name__)
 
@@ -223,6 +224,7 @@ class SecondFactorView(LoginRequiredMixin, FormView):
             device.confirmed = True
             device.save(update_fields=["confirmed"])
         verify_session(self.request, device)
+        tell_the_owner(self.request, "on")
         return show_recovery_codes(self.request, new_recovery_codes(device.user))
 
 
@@ -267,6 +269,7 @@ class NewRecoveryCodesView(LoginRequiredMixin, FormView):
         return {**super().get_form_kwargs(), "request": self.request}
 
     def form_valid(self, form):
+        tell_the_owner(self.request, "new_codes")
         return show_recovery_codes(self.request, new_recovery_codes(self.request.user))
 
 
@@ -282,8 +285,19 @@ class TurnOffSecondFactorView(LoginRequiredMixin, FormView):
     def form_valid(self, form):
         for device in list(devices_for_user(self.request.user, confirmed=None)):
             device.delete()
+        tell_the_owner(self.request, "off")
         messages.success(self.request, _("Two-factor sign-in is off."))
         return redirect("account")
+
+
+def tell_the_owner(request, change):
+    """Mail the account's address that its second factor changed, with no link."""
+    # Whoever turns it off, or makes codes of their own, with a stolen session
+    # and password, is seen by the owner at once.
+    user = request.user
+    address = getattr(user, user.get_email_field_name(), "")
+    if address:
+        send_account_mail(request, "second_factor_notice", address, change=change)
 
 
 def second_factor_url(next_url):

@@ -5,6 +5,7 @@ from html import unescape
 
 import pytest
 from django.contrib.auth import SESSION_KEY
+from django.core import mail
 from django.core.management import call_command
 from django.urls import reverse
 from django_otp import DEVICE_ID_SESSION_KEY
@@ -301,3 +302,17 @@ def test_an_operator_can_give_a_one_time_code_to_someone_who_lost_the_app(
     assert client.post(reverse("login_code"), {"otp_token": one_time}).url == (
         reverse("home")
     )
+
+
+def test_the_owner_is_told_of_every_change_by_mail(client, member, password):
+    """Turning it on, making codes, turning it off: each mails a notice, no link."""
+    key = shown_secret(client.get(reverse("second_factor")))
+    client.post(reverse("second_factor"), {"otp_token": code(key)})
+    client.post(reverse("new_recovery_codes"), {"password": password})
+    client.post(reverse("turn_off_second_factor"), {"password": password})
+    assert [message.to for message in mail.outbox] == [[member.email]] * 3
+    bodies = [message.body for message in mail.outbox]
+    assert "is now on" in bodies[0]
+    assert "New recovery codes" in bodies[1]
+    assert "is now off" in bodies[2]
+    assert not any("http" in body for body in bodies)
