@@ -33,7 +33,8 @@ APPS_ENVIRONMENTS = {
 # allauth's pages take over accounts/login/, signup/ and logout/ from the project's
 # own, with other field names, and the profile project's backend gives way to one
 # that also does allauth's work: the project's tests of those no longer apply,
-# throttling through the login page included. The production settings test loads
+# throttling and the second factor through the login page included (checks.py shows
+# that a log-in through allauth still owes its code). The production settings test loads
 # config.settings, which lacks the added apps.
 REPLACED_BY_THE_APPS = (
     "not login_page and not login_goes_through_the_profile_backend"
@@ -44,6 +45,7 @@ REPLACED_BY_THE_APPS = (
 PAGES_REPLACED_BY_THE_APPS = (
     "--ignore=users/tests/test_throttling.py",
     "--ignore=users/tests/test_accounts.py",
+    "--ignore=users/tests/test_second_factor.py",
 )
 
 

@@ -14,6 +14,8 @@ from django.contrib.auth import get_user, get_user_model
 from django.core.management import call_command
 from django.test import RequestFactory
 from django.urls import reverse
+from django_otp.oath import TOTP
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from guardian.utils import get_anonymous_user
 
 USER_MODEL = os.environ["USER_MODEL"]
@@ -98,6 +100,22 @@ def test_a_user_made_by_the_manager_logs_in_through_allauth(client):
     )
     assert response.status_code == 302, response.context["form"].errors
     assert logged_in_pk(client) == user.pk
+
+
+def test_an_account_with_a_second_factor_still_owes_its_code_after_allauth(client):
+    """allauth's log-in page signs in; every page then asks for the code first."""
+    user = make_user()
+    device = TOTPDevice.objects.create(user=user, name="Authenticator app")
+    response = client.post(
+        reverse("account_login"), {"login": MANAGER_LOGIN, "password": PASSWORD}
+    )
+    assert response.status_code == 302, response.context["form"].errors
+    assert client.get(reverse("account")).url == reverse("login_code")
+    code = f"{TOTP(device.bin_key).token():06d}"
+    assert client.post(reverse("login_code"), {"otp_token": code}).url == (
+        reverse("account")
+    )
+    assert client.get(reverse("account")).status_code == 200
 
 
 @pytest.mark.skipif(not EMAIL_LOGIN, reason="this user model lets addresses repeat")
@@ -195,10 +213,10 @@ def test_pytest_django_admin_client_opens_the_admin(admin_client, admin_user, cl
     response = admin_client.get(url)
     assert response.status_code == 200
     assert admin_user.get_username() in response.text
-    # The admin it made is a real account: it logs in through the admin's form.
+    # The admin it made is a real account: it logs in through the log-in page.
     response = client.post(
-        reverse("admin:login"),
-        {"username": admin_user.get_username(), "password": "password"},
+        reverse("account_login"),
+        {"login": admin_user.get_username(), "password": "password"},
     )
     assert response.status_code == 302
     assert logged_in_pk(client) == admin_user.pk

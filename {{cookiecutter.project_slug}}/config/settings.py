@@ -73,8 +73,10 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    # Tells whether the session was verified with a second factor.
+    # Tells whether the session was verified with a second factor, and keeps
+    # one that owes its code on the code page.
     "django_otp.middleware.OTPMiddleware",
+    "users.second_factor.code_owed_middleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Refuses log-ins while an account and address are locked out; last, as

@@ -15,12 +15,14 @@ import segno
 from axes.handlers.proxy import AxesProxyHandler
 from axes.helpers import get_lockout_response
 from django import forms
+from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import get_user_model, login
+from django.contrib.auth import get_user_model, login, logout
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.contrib.auth.signals import user_login_failed
+from django.contrib.auth.signals import user_logged_in, user_login_failed
 from django.contrib.auth.views import LoginView
 from django.db import transaction
+from django.dispatch import receiver
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.crypto import constant_time_compare
@@ -87,6 +89,38 @@ def ask_for_code(request, user, next_url):
     }
 
 
+@receiver(user_logged_in)
+def owe_a_code(sender, request, user, **kwargs):
+    """Make any log-in of an account with a factor owe its code."""
+    # Whatever view logged the user in (one of an app added later, such as
+    # django-allauth's), the session is not verified: until the code comes,
+    # code_owed_middleware keeps it on the code page.
+    if request is not None and user_has_device(user):
+        ask_for_code(request, user, settings.LOGIN_REDIRECT_URL)
+
+
+def code_owed_middleware(get_response):
+    """Send a session that was signed in but owes its code to the code page."""
+    # Installed after django-otp's middleware, which tells verified sessions.
+
+    def middleware(request):
+        if (
+            PENDING_SIGN_IN in request.session
+            and request.user.is_authenticated
+            and not request.user.is_verified()
+            and request.path not in {reverse("login_code"), reverse("logout")}
+        ):
+            if request.method == "GET":
+                # Where the code leads: the page that was asked for.
+                pending = request.session[PENDING_SIGN_IN]
+                pending["next"] = request.get_full_path()
+                request.session[PENDING_SIGN_IN] = pending
+            return redirect("login_code")
+        return get_response(request)
+
+    return middleware
+
+
 def pending_sign_in(request):
     """Return the user who owes this session a code, and what to do after, or None."""
     pending = request.session.get(PENDING_SIGN_IN)
@@ -116,6 +150,10 @@ class SignInCodeView(FormView):
     def dispatch(self, request, *args, **kwargs):
         found = pending_sign_in(request)
         if found is None:
+            # Too late, or the password changed: a session signed in meanwhile
+            # by another view ends too.
+            if PENDING_SIGN_IN in request.session:
+                logout(request)
             messages.error(request, _("Please log in again."))
             return redirect("login")
         self.user, self.pending = found
@@ -137,13 +175,14 @@ class SignInCodeView(FormView):
             )
             form.add_error("otp_token", refusal(waiting))
             return self.form_invalid(form)
-        del self.request.session[PENDING_SIGN_IN]
         if self.request.user != self.user:
             login(self.request, self.user, backend=self.pending["backend"])
         else:
             # Signed in some other way: the session rises in privilege, so it
             # takes a new key, as log-in gives it.
             self.request.session.cycle_key()
+        # After log-in, which made the session owe a code again.
+        del self.request.session[PENDING_SIGN_IN]
         verify_session(self.request, device)
         return redirect(self.pending["next"])
 

@@ -13,6 +13,7 @@ class WebsiteConfig(AppConfig):
     def ready(self):
         from django.contrib import admin
 
+        from users import second_factor  # noqa: F401 - makes log-ins owe a code
         from website import checks  # noqa: F401 - registers the deployment checks
 
         # The admin's header and page titles name the project, not Django.

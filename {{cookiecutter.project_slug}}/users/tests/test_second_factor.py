@@ -316,3 +316,27 @@ def test_the_owner_is_told_of_every_change_by_mail(client, member, password):
     assert "New recovery codes" in bodies[1]
     assert "is now off" in bodies[2]
     assert not any("http" in body for body in bodies)
+
+
+def test_a_log_in_made_by_another_view_still_owes_the_code(client, user, signed_out):
+    """An app's own log-in page (django-allauth's) cannot skip the code."""
+    client.force_login(user)
+    assert client.get(reverse("account")).url == reverse("login_code")
+    assert client.get(reverse("home")).url == reverse("login_code")
+    response = client.post(
+        reverse("login_code"), {"otp_token": code(signed_out, steps_ahead=1)}
+    )
+    assert response.url == reverse("home")
+    assert client.get(reverse("account")).status_code == 200
+    assert is_verified(client, user)
+
+
+def test_a_session_that_owed_a_code_too_long_is_logged_out(
+    client, user, signed_out, monkeypatch
+):
+    """Past its time, a session signed in by another view ends at the code page."""
+    client.force_login(user)
+    later = time.time() + CODE_WAIT_SECONDS + 1
+    monkeypatch.setattr("time.time", lambda: later)
+    assert client.get(reverse("login_code")).url == reverse("login")
+    assert SESSION_KEY not in client.session
