@@ -164,7 +164,7 @@ def fresh_clone(work_dir, name, source):
     clone = work_dir / name
     shutil.rmtree(clone, ignore_errors=True)
     shutil.copytree(source, clone, ignore=shutil.ignore_patterns(".env", ".venv"))
-    # The README's first line of its Development block, which writes .env.
+    # What the README's first block does in a fresh clone: write .env.
     (clone / ".env").write_text(
         (clone / ".env.example")
         .read_text()

@@ -18,6 +18,8 @@ PROJECT_DIR = Path.cwd()
 # under _user_models/; a folder named for several choices joined by "+" holds what
 # they share. Those names are the only table of what each choice keeps: the folders
 # naming the chosen one are moved into place, the others deleted with their parent.
+# That holds the choice's docs/ too, and <choice>.md beside each folder, the part of
+# README.md about the user model, which README.md includes as it is rendered.
 CHOICES_DIR = PROJECT_DIR / "_user_models"
 INITIAL_MIGRATION = Path("users", "migrations", "0001_initial.py")
 MINIMUM_DJANGO = (5, 2)

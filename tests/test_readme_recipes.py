@@ -1,4 +1,4 @@
-"""The README's recipes for each user model, followed on a copy of a generated project."""
+"""The recipes of each generated project's docs, followed on a copy of the project."""
 
 import os
 import re
@@ -6,37 +6,48 @@ import shutil
 
 import pytest
 
-from tests.conftest import CHOICE_PARAMS, CHOICES, DJANGO_LINES, run
-from tests.environments import TEMPLATE_DIR
+from tests.conftest import CHOICE_PARAMS, CHOICES, DJANGO_LINES, PROJECT_TEMPLATE, run
 
-ABOUT = TEMPLATE_DIR / "templates" / "user_model"
-THIRD_PARTY = TEMPLATE_DIR / "tests" / "third_party"
+# Each choice's docs/ pages, which the hook moves into the generated project as
+# they are (Cookiecutter does not render them).
+CHOICE_DOCS = PROJECT_TEMPLATE / "_user_models"
+THIRD_PARTY = PROJECT_TEMPLATE.parent / "tests" / "third_party"
+# The name a team gives its own field: a recipe must work for any field, not
+# only for its example.
+FRESH_FIELD = "loyalty_code"
 
-# Run with python -c in the project once a field is required in ProfileForm.
-CHECK_REQUIRED_FIELD = """
+# Run with python -c in the project once the fresh field is required in ProfileForm.
+CHECK_REQUIRED_FIELD = f"""
 import django
 
 django.setup()
 
 from users.admin import ProfileInline
 
-form = ProfileInline.form(data={"date_of_birth": ""})
-assert list(form.errors) == ["phone_number"], form.errors
+form = ProfileInline.form(data={{"date_of_birth": "", "phone_number": ""}})
+assert list(form.errors) == [{FRESH_FIELD!r}], form.errors
 """
 
 
-def section(choice, heading):
-    """Return the text under a heading of the choice's about.md, up to the next one."""
-    text = (ABOUT / choice / "about.md").read_text()
+def section(choice, heading, page="user-model.md"):
+    """Return the text under a heading of the choice's docs page, up to the next one."""
+    text = (CHOICE_DOCS / choice / "docs" / page).read_text()
     match = re.search(
-        rf"^### {re.escape(heading)}\n(.*?)(?=^##|\Z)", text, flags=re.M | re.S
+        rf"^## {re.escape(heading)}\n(.*?)(?=^## |\Z)", text, flags=re.M | re.S
     )
-    assert match, f"{choice}/about.md has no section {heading!r}"
+    assert match, f"{choice}/docs/{page} has no section {heading!r}"
     return match[1]
 
 
 def code_blocks(text, language):
     return re.findall(rf"^```{language}\n(.*?)^```$", text, flags=re.M | re.S)
+
+
+def without_where(block, where):
+    """Return a snippet without its first line, the comment naming its file."""
+    first, body = block.split("\n", 1)
+    assert first == f"# {where}", f"the snippet does not start with # {where}"
+    return body
 
 
 def edit(path, pattern, replacement, count):
@@ -46,9 +57,23 @@ def edit(path, pattern, replacement, count):
     path.write_text(text)
 
 
-def add_a_field(project, text):
-    """Add the example field below the model's last field, then to admin and forms."""
-    (field,) = code_blocks(text, "python")
+def follow_commands(project, text):
+    """Run the section's shell commands with the supported line's python."""
+    python = DJANGO_LINES["5.2"].python
+    path = os.pathsep.join((str(python.parent), os.environ["PATH"]))
+    for command in code_blocks(text, "bash"):
+        result = run(("bash", "-c", command), project, PATH=path)
+        assert result.returncode == 0, f"{command}:\n{result.stdout}\n{result.stderr}"
+
+
+def add_a_field(project, choice):
+    """Add a field of the recipe's kind, under a fresh name, to model, admin and forms."""
+    text = section(choice, "Adding a field")
+    (block,) = code_blocks(text, "python")
+    model = "Profile" if choice == "profile" else "User"
+    field = without_where(block, f"users/models.py, in class {model}")
+    example = re.match(r"(\w+) =", field)[1]
+    field = field.replace(example, FRESH_FIELD)
     indented = "".join(f"    {line}\n" for line in field.splitlines())
     # Every choice's model ends its fields with phone_number, on one line.
     edit(
@@ -57,7 +82,6 @@ def add_a_field(project, text):
         lambda match: match[0] + indented,
         1,
     )
-    name = re.match(r"(\w+) =", field)[1]
     # "Add it after phone_number" where the fieldsets and the form list fields;
     # the profile's admin inline shows every field by itself.
     # The sign-up and account forms list fields too: two forms, or the profile's one.
@@ -66,15 +90,22 @@ def add_a_field(project, text):
         edit(
             project / "users" / module,
             r'("date_of_birth",\s*"phone_number")',
-            rf'\1, "{name}"',
+            rf'\1, "{FRESH_FIELD}"',
             count,
         )
-    return name
+    follow_commands(project, text)
+    (migration,) = (project / "users" / "migrations").glob("0002_*.py")
+    assert FRESH_FIELD in migration.read_text()
 
 
-def require_a_field(project, text):
-    """Give ProfileForm the method, and set the form on ProfileInline."""
-    (method,) = code_blocks(text, "python")
+def require_a_field(project, choice):
+    """Add a fresh field, give ProfileForm the method for it, and set the form on ProfileInline."""
+    add_a_field(project, choice)
+    text = section(choice, "Requiring a field")
+    (block,) = code_blocks(text, "python")
+    method = without_where(block, "users/forms.py, in class ProfileForm")
+    assert '"phone_number"' in method
+    method = method.replace('"phone_number"', f'"{FRESH_FIELD}"')
     forms = project / "users" / "forms.py"
     classes = re.findall(r"(?m)^class (\w+)", forms.read_text())
     assert classes[-1] == "ProfileForm", "the recipe appends to the last class"
@@ -83,9 +114,16 @@ def require_a_field(project, text):
     (import_line,) = re.findall(r"`(from users\.forms import ProfileForm)`", text)
     admin.write_text(f"{import_line}\n{admin.read_text()}")
     edit(admin, r"(?m)^(    can_delete = False\n)", r"\1    form = ProfileForm\n", 1)
+    follow_commands(project, text)
+    result = run(
+        (DJANGO_LINES["5.2"].python, "-c", CHECK_REQUIRED_FIELD),
+        project,
+        DJANGO_SETTINGS_MODULE="config.settings",
+    )
+    assert result.returncode == 0, result.stderr
 
 
-# Each recipe that changes code: (choice, heading in its about.md, how to follow it).
+# Each recipe that changes code: (choice, heading in its docs, how to follow it).
 RECIPES = [
     *((choice, "Adding a field", add_a_field) for choice in CHOICES),
     ("profile", "Requiring a field", require_a_field),
@@ -107,30 +145,14 @@ RECIPES = [
 def test_recipe_keeps_the_projects_tests_passing(
     generate, tmp_path, choice, heading, apply
 ):
-    """Following the recipe, then its commands, leaves every shipped test green."""
-    python = DJANGO_LINES["5.2"].python
+    """Following the recipe for a field of one's own leaves every shipped test green."""
     project = shutil.copytree(
         generate(choice, "5.2"),
         tmp_path / "p",
         ignore=shutil.ignore_patterns("db.sqlite3", "__pycache__", ".pytest_cache"),
     )
-    text = section(choice, heading)
-    added = apply(project, text)
-    # The README's "python" is the interpreter of the supported line.
-    path = os.pathsep.join((str(python.parent), os.environ["PATH"]))
-    for command in code_blocks(text, "bash"):
-        result = run(("bash", "-c", command), project, PATH=path)
-        assert result.returncode == 0, f"{command}:\n{result.stdout}\n{result.stderr}"
-    if added:
-        (migration,) = (project / "users" / "migrations").glob("0002_*.py")
-        assert added in migration.read_text()
-    else:
-        result = run(
-            (python, "-c", CHECK_REQUIRED_FIELD),
-            project,
-            DJANGO_SETTINGS_MODULE="config.settings",
-        )
-        assert result.returncode == 0, result.stderr
+    apply(project, choice)
+    python = DJANGO_LINES["5.2"].python
     result = run((python, "-m", "pytest", "-q", "-p", "no:cacheprovider"), project)
     assert result.returncode == 0, f"{result.stdout}\n{result.stderr}"
 
@@ -140,13 +162,15 @@ def test_recipe_keeps_the_projects_tests_passing(
     [("abstract_base_user", "adapters.py"), ("profile", "backends.py")],
 )
 def test_allauth_recipe_is_the_code_the_template_tests_run(choice, module):
-    """The module the allauth test adds to a project is the README's, as printed."""
-    text = section(choice, "With django-allauth")
+    """The module the allauth test adds to a project is the docs', as printed."""
+    if choice == "profile":
+        text = section(choice, "The apps a team usually adds next")
+    else:
+        text = section(choice, "With django-allauth", page="other-apps.md")
     blocks = [block for block in code_blocks(text, "python") if "class " in block]
     lines = blocks[0].splitlines()
-    if lines[0].startswith("# "):
-        lines = lines[1:]  # the name of the file it goes in
-    assert "\n".join(lines) + "\n" == (THIRD_PARTY / module).read_text()
+    assert lines[0].startswith("# users/"), "the snippet names the file it goes in"
+    assert "\n".join(lines[1:]) + "\n" == (THIRD_PARTY / module).read_text()
 
 
 def as_in_the_tests(block):
@@ -170,10 +194,10 @@ def dedented_lines(text):
 )
 def test_email_login_recipes_are_the_code_the_template_tests_run(heading):
     """
-    Each module the generated README prints is a file of the test package, and
-    each settings block is in its settings, as printed.
+    Each module the docs print is a file of the test package, and each settings
+    block is in its settings, as printed.
     """
-    text = section("abstract_base_user", heading)
+    text = section("abstract_base_user", heading, page="other-apps.md")
     blocks = code_blocks(text, "python")
     assert blocks
     settings_lines = dedented_lines((THIRD_PARTY / "settings.py").read_text())
@@ -191,7 +215,7 @@ def test_email_login_recipes_are_the_code_the_template_tests_run(heading):
             assert as_in_the_tests(body) == (THIRD_PARTY / module[1]).read_text()
 
 
-# The generated README's "Adding an app": each block after its marker, in order.
+# docs/adding-an-app.md: each block after its marker, in order.
 ADDING_AN_APP = re.compile(r"<!-- adding-an-app -->\n```(\w+)\n(.*?)```", re.DOTALL)
 # What is left of an order once its user is deleted, by the recipe's on_delete: the
 # order without a user, or nothing. PROTECT has no entry: the account would stay.
@@ -231,8 +255,9 @@ def test_a_user_with_an_order_is_deleted(user):
 @pytest.mark.parametrize("choice", CHOICE_PARAMS)
 def test_adding_an_app_recipe(generate, tmp_path, choice):
     """
-    An app made as the README says has a clean migration on the project's user
-    model, the project's tests pass, and its user can still delete the account.
+    An app made as docs/adding-an-app.md says has a clean migration on the
+    project's user model, the project's tests pass, and its user can still delete
+    the account.
     """
     python = DJANGO_LINES["5.2"].python
     project = shutil.copytree(
@@ -240,7 +265,7 @@ def test_adding_an_app_recipe(generate, tmp_path, choice):
         tmp_path / "p",
         ignore=shutil.ignore_patterns("db.sqlite3", "__pycache__", ".pytest_cache"),
     )
-    readme = (project / "README.md").read_text()
+    readme = (project / "docs" / "adding-an-app.md").read_text()
     blocks = ADDING_AN_APP.findall(readme)
     assert [language for language, _ in blocks] == ["bash", "python", "bash"]
     ((_, make), (_, model), (_, finish)) = blocks
@@ -275,6 +300,6 @@ def test_adding_an_app_recipe(generate, tmp_path, choice):
     (migration,) = (project / "orders" / "migrations").glob("0001_*.py")
     assert "swappable_dependency(settings.AUTH_USER_MODEL)" in migration.read_text()
     shell("python manage.py makemigrations --check --dry-run")
-    # The snippet as printed passes the linters the README runs.
+    # The snippet as printed passes the linters the project runs.
     shell("ruff check --no-cache orders/models.py")
     shell("ruff format --no-cache --check orders/models.py")

@@ -28,7 +28,7 @@ RUNNABLE_BLOCK = re.compile(r"<!-- runnable -->\n```bash\n(.*?)```", re.DOTALL)
 # The uv form of the README's first two commands: set up and run, then test.
 UV_COMMANDS = re.compile(r"```bash\n(uv sync .*?)\n```\n\n```bash\n(uv run .*?)\n```")
 UV_IN_PLACE_OF_PIP = re.compile(
-    r"driver with `(uv sync [^`]+)`,\s+and pre-commit with\s+`(uv tool install [^`]+)`"
+    r"driver with\s+`(uv sync [^`]+)`,\s+and pre-commit with\s+`(uv tool install [^`]+)`"
 )
 POSTGRES_SETUP_BLOCK = re.compile(
     r"<!-- postgres-setup -->\n```bash\n(.*?)```", re.DOTALL
@@ -80,13 +80,19 @@ def test_readme_commands_work_as_written(
         generate(choice), tmp_path / "project", ignore=shutil.ignore_patterns(".env")
     )
     readme = (project / "README.md").read_text()
+    development = (project / "docs" / "development.md").read_text()
     server = request.getfixturevalue("postgres_url")
-    # A role without superuser rights, as the README creates it.
+    # A role without superuser rights, as the development guide creates it.
     administrator, create_role, database_url = postgres_setup(
-        readme, server, f"my_project_{choice}"
+        development, server, f"my_project_{choice}"
     )
     steps = ["set -eu"]
-    for block in RUNNABLE_BLOCK.findall(readme):
+    # The README's blocks, then the development guide's, which starts where the
+    # README leaves off; the server would run until stopped, so it is left out.
+    blocks = RUNNABLE_BLOCK.findall(readme) + RUNNABLE_BLOCK.findall(development)
+    assert blocks[1].endswith(" && python manage.py runserver\n")
+    blocks[1] = blocks[1].removesuffix(" && python manage.py runserver\n") + "\n"
+    for block in blocks:
         if "postgres" in block:
             steps.append(
                 f"env {shlex.join(f'{k}={v}' for k, v in administrator.items())} bash -c {shlex.quote(create_role)}"
@@ -120,8 +126,9 @@ def test_readme_uv_commands_work_as_written(
     # The server would run until stopped: everything before it runs as written.
     *setup, serve = setup.split(" && ")
     assert serve == "uv run python manage.py runserver"
-    # What the Development section says to run with uv in place of its pip lines.
-    postgres_driver, pre_commit = UV_IN_PLACE_OF_PIP.search(readme).groups()
+    # What the development guide says to run with uv in place of its pip lines.
+    development = (project / "docs" / "development.md").read_text()
+    postgres_driver, pre_commit = UV_IN_PLACE_OF_PIP.search(development).groups()
     uv = Path(sys.executable).with_name("uv")
     tools = tmp_path / "tools"
     path = os.pathsep.join((str(uv.parent), str(tools / "bin"), os.environ["PATH"]))
@@ -145,6 +152,31 @@ def test_readme_uv_commands_work_as_written(
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
     assert " passed" in result.stdout
     assert (project / "uv.lock").is_file()
+
+
+# A Markdown link's target, when it is a path in the project rather than a URL.
+RELATIVE_LINK = re.compile(r"\]\((?![a-z]+:|#)([^)#\s]+)(?:#[^)]*)?\)")
+
+
+@pytest.mark.parametrize("choice", CHOICE_PARAMS)
+def test_readme_is_short_and_every_link_resolves(generate, choice):
+    """
+    The README fits in 200 lines, and each relative link of the README and of
+    docs/ names a file of the generated project.
+    """
+    project = generate(choice)
+    readme = project / "README.md"
+    assert len(readme.read_text().splitlines()) <= 200
+    pages = [readme, *sorted((project / "docs").glob("*.md"))]
+    assert len(pages) >= 8, "the README lost its docs/ pages"
+    linked = set()
+    for page in pages:
+        for target in RELATIVE_LINK.findall(page.read_text()):
+            path = (page.parent / target).resolve()
+            assert path.is_file(), f"{page.name} links to {target}, which is missing"
+            linked.add(path)
+    # Every page of docs/ is reachable from the README or another page.
+    assert {page.resolve() for page in pages[1:]} <= linked
 
 
 @pytest.mark.parametrize("choice", CHOICE_PARAMS)
@@ -361,3 +393,53 @@ def test_readme_shows_the_message_a_bad_slug_gets(tmp_path):
     result = run_cookiecutter(ready(BARE), tmp_path, project_slug="acme-shop")
     assert result.returncode == 1
     assert result.stderr.splitlines()[0] == shown
+
+
+def test_a_commit_runs_the_hooks_without_an_activated_environment(generate, tmp_path):
+    """
+    Set up with uv as the README says, a commit from a shell that never activated
+    .venv runs the project's own ruff in the pre-commit hooks.
+    """
+    project = shutil.copytree(generate("abstract_user"), tmp_path / "project")
+    # PATH has uv, the tools uv installs and the system's commands, but not the
+    # folder of this interpreter, which holds a ruff of its own.
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    (bin_dir / "uv").symlink_to(Path(sys.executable).with_name("uv"))
+    tools = tmp_path / "tools"
+    path = os.pathsep.join((str(bin_dir), str(tools / "bin"), "/usr/bin", "/bin"))
+    environment = {
+        "PATH": path,
+        "UV_PYTHON": find_python(DJANGO_LINES["5.2"].python_version),
+        "UV_PYTHON_DOWNLOADS": "never",
+        "UV_TOOL_DIR": str(tools),
+        "UV_TOOL_BIN_DIR": str(tools / "bin"),
+        "PRE_COMMIT_HOME": str(tmp_path / "pre-commit"),
+        # A shell that never activated one.
+        "VIRTUAL_ENV": "",
+        "GIT_AUTHOR_NAME": "Ann",
+        "GIT_AUTHOR_EMAIL": "ann@example.com",
+        "GIT_COMMITTER_NAME": "Ann",
+        "GIT_COMMITTER_EMAIL": "ann@example.com",
+    }
+    readme = (project / "docs" / "development.md").read_text()
+    _, pre_commit = UV_IN_PLACE_OF_PIP.search(readme).groups()
+    setup = (
+        "uv sync --extra dev --quiet && git init --quiet && "
+        f"{pre_commit} --quiet && pre-commit install"
+    )
+    result = run(("bash", "-euc", setup), project, **environment)
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    assert shutil.which("ruff", path=path) is None
+    (project / "orders.py").write_text("total = ( 1+2 )\n")
+    commit = ("git", "commit", "--quiet", "--message", "First")
+    run(("git", "add", "--all"), project, **environment)
+    result = run(commit, project, **environment)
+    # ruff format rewrote the file, so pre-commit refused this first commit.
+    # git gives the hooks' output on stderr.
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert "files were modified by this hook" in result.stderr, result.stderr
+    assert (project / "orders.py").read_text() == "total = 1 + 2\n"
+    run(("git", "add", "--all"), project, **environment)
+    result = run(commit, project, **environment)
+    assert result.returncode == 0, result.stdout + result.stderr

@@ -10,16 +10,6 @@ pytestmark = pytest.mark.django_db
 
 User = get_user_model()
 
-# "Your account" as a browser sends it for the user fixture; every example field
-# is filled, as the README's recipe for requiring one asks.
-ACCOUNT_DATA = {
-    "first_name": "",
-    "last_name": "",
-    "email": "member@example.com",
-    "date_of_birth": "1990-04-01",
-    "phone_number": "+44 20 7946 0000",
-}
-
 
 def change_address(client, data, typed):
     return client.post(
@@ -36,10 +26,12 @@ def change_address(client, data, typed):
     ],
     ids=["none", "wrong"],
 )
-def test_a_new_address_needs_the_current_password(client, user, typed, error):
+def test_a_new_address_needs_the_current_password(
+    client, user, account_data, typed, error
+):
     """A stolen session alone cannot send the account's mail, and resets, elsewhere."""
     client.force_login(user)
-    response = change_address(client, ACCOUNT_DATA, typed)
+    response = change_address(client, account_data, typed)
     assert response.status_code == 200
     assert error in response.content.decode()
     user.refresh_from_db()
@@ -47,10 +39,10 @@ def test_a_new_address_needs_the_current_password(client, user, typed, error):
     assert mail.outbox == []
 
 
-def test_the_old_address_is_told_of_the_new_one(client, user, password):
+def test_the_old_address_is_told_of_the_new_one(client, user, account_data, password):
     """The notice names the new address and carries no link to follow."""
     client.force_login(user)
-    response = change_address(client, ACCOUNT_DATA, password)
+    response = change_address(client, account_data, password)
     assert response.status_code == 302
     user.refresh_from_db()
     assert user.email == "new.address@example.com"
@@ -61,7 +53,7 @@ def test_the_old_address_is_told_of_the_new_one(client, user, password):
 
 
 def test_saving_the_account_page_keeps_a_password_set_meanwhile(
-    client, user, monkeypatch
+    client, user, account_data, monkeypatch
 ):
     """A password reset finishing while the page is saved is not undone by it."""
     client.force_login(user)
@@ -72,7 +64,7 @@ def test_saving_the_account_page_keeps_a_password_set_meanwhile(
         return clean(form)
 
     monkeypatch.setattr(AccountForm, "clean", clean_while_a_reset_finishes)
-    response = client.post(reverse("account"), {**ACCOUNT_DATA, "first_name": "Ada"})
+    response = client.post(reverse("account"), {**account_data, "first_name": "Ada"})
     assert response.status_code == 302
     user.refresh_from_db()
     assert user.first_name == "Ada"

@@ -57,12 +57,15 @@ def test_sign_up_refuses_bad_input_with_a_field_error(
     assert User.objects.count() == 1
 
 
-def test_account_page_edits_the_user_and_the_profile(client, user, password):
+def test_account_page_edits_the_user_and_the_profile(
+    client, user, account_data, password
+):
     """Both forms are saved together."""
     client.force_login(user)
     response = client.post(
         reverse("account"),
         {
+            **account_data,
             "first_name": "Ada",
             "last_name": "Lovelace",
             "email": "ada@example.com",

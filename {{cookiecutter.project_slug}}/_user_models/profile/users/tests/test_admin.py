@@ -6,6 +6,7 @@ from django.urls import reverse
 from django.utils.functional import Promise
 
 from users.admin import UserAdmin
+from users.forms import ProfileForm
 from users.models import Profile
 
 User = get_user_model()
@@ -94,6 +95,9 @@ def change_data(user, **profile):
         "profile-MIN_NUM_FORMS": "0",
         "profile-MAX_NUM_FORMS": "1",
         "profile-0-user": str(user.pk),
+        # Text in each field of the profile's form, so that a field made
+        # required later is filled in too.
+        **{f"profile-0-{name}": "filled in" for name in ProfileForm.base_fields},
         "profile-0-date_of_birth": "",
         **{f"profile-0-{name}": value for name, value in profile.items()},
     }
