@@ -566,7 +566,7 @@ def test_compose_stack_comes_up_healthy_and_goes_down(
         )
         assert running.stdout.strip() == "true", logs(f"{stack}_worker_1")
     finally:
-        podman_compose("down", "--volumes")
+        podman_compose("down", "--volumes", "--timeout", "5")
         podman("network", "rm", "--force", f"{stack}_default", check=False)
     left = podman(
         "ps", "--all", "--quiet", "--filter", f"label=io.podman.compose.project={stack}"
