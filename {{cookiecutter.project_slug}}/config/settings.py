@@ -64,6 +64,9 @@ if django.VERSION < (6, 0):
     INSTALLED_APPS.append("django_tasks")
 
 MIDDLEWARE = [
+    # GET /healthz for load balancers and probes, before host validation and the
+    # HTTPS redirect; it answers for any host, over plain HTTP.
+    "website.health.health_check",
     "django.middleware.security.SecurityMiddleware",
     # Serves collectstatic's output with long cache headers, so any WSGI or ASGI
     # server gives a styled site without a web server in front for static files.
