@@ -1,7 +1,4 @@
-"""
-Django settings for this project. Values that differ between a laptop and a server
-come from the environment or the git-ignored .env; the defaults are a server's.
-"""
+"""Django settings: the defaults suit a server; the git-ignored .env sets a laptop's."""
 
 from datetime import timedelta
 from pathlib import Path
