@@ -1,13 +1,6 @@
-"""
-Read the settings' environment strictly.
-
-A value that would only fail later (an empty key, a database URL Django cannot use, a
-word where a number belongs) stops the process at startup instead, with one message
-that names the variable and says how to fix it.
-"""
+"""Read the environment strictly: a value that would only fail later stops startup."""
 
 import contextlib
-import importlib
 import importlib.util
 import os
 import re
@@ -21,8 +14,11 @@ from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.core.validators import validate_email
 
 NOT_SET = environ.Env.NOTSET
-# The modules each database or cache backend imports; without one, Django would
-# stop with a traceback at the first query or cache read instead.
+TRUE, FALSE = {"true", "yes", "on", "1"}, {"false", "no", "off", "0"}
+SQLITE = "sqlite:////absolute/path/db.sqlite3"
+REDIS = "redis://HOST:6379/0"
+SITE = "https://www.example.com"
+# Without its driver, a backend fails at the first query or cache read.
 DRIVERS = {
     "django.db.backends.postgresql": ("psycopg", "psycopg2"),
     "django.contrib.gis.db.backends.postgis": ("psycopg", "psycopg2"),
@@ -30,11 +26,8 @@ DRIVERS = {
     "django.contrib.gis.db.backends.mysql": ("MySQLdb",),
     "django.db.backends.oracle": ("oracledb",),
     "django.core.cache.backends.redis.RedisCache": ("redis",),
-    "django.core.cache.backends.memcached.PyMemcacheCache": ("pymemcache",),
     "django.core.cache.backends.memcached.PyLibMCCache": ("pylibmc",),
 }
-# django-environ still maps memcache:// to a backend Django 4.1 removed.
-REMOVED_CACHE_SCHEMES = frozenset({"memcache"})
 # Django 6.1's names for the SMTP mailer's options.
 SMTP_OPTIONS = {
     "EMAIL_HOST": "host",
@@ -56,52 +49,42 @@ class Env(environ.Env):
         try:
             return super().read_env(env_file, **kwargs)
         except UnicodeDecodeError as error:
-            raise ImproperlyConfigured(
-                f"{env_file} is not UTF-8 text ({error.reason} at byte "
-                f"{error.start}). Save it as UTF-8."
-            ) from None
+            message = f"{env_file} is not UTF-8 text (byte {error.start}). Save it so."
+            raise ImproperlyConfigured(message) from None
 
     def str(self, var, default=NOT_SET, multiline=False):
-        """Return the variable exactly as written."""
-        # django-environ reads a value starting with "$" as the name of another
-        # variable; Django's own key generator uses "$", so values are kept as is.
-        value = self.ENVIRON.get(var)
-        if value is not None:
-            return value
-        if default is NOT_SET:
+        """Return the variable as written; django-environ reads "$x" as x's value."""
+        value = self.ENVIRON.get(var, default)
+        if value is NOT_SET:
             raise ImproperlyConfigured(
                 f"{var} is not set. For local development, create .env from "
                 ".env.example as README.md shows; on a server, set it in the "
                 "environment."
             )
-        return default
+        return value
 
     def bool(self, var, default=NOT_SET):
-        """Return a true/false variable, refusing any other word."""
-        # django-environ reads any unknown word as False, so "DEBUG=True  # local"
-        # (.env keeps everything after "=") would silently switch DEBUG off.
+        """Return True or False, refusing a word django-environ would read as False."""
         value = self.str(var, default)
-        word = str(value).strip().lower()
-        if word not in {"true", "yes", "on", "1", "false", "no", "off", "0"}:
+        if (word := str(value).strip().lower()) not in TRUE | FALSE:
             raise ImproperlyConfigured(
-                f"{var}={value!r} is neither true nor false. Write True or False, and "
-                "put any comment on a line of its own."
+                f"{var}={value!r} is neither true nor false. Write True or False, "
+                "and put any comment on a line of its own."
             )
-        return word in {"true", "yes", "on", "1"}
+        return word in TRUE
 
     def int(self, var, default=NOT_SET, *, minimum=0, maximum=None):
         """Return a whole number, from minimum (0 unless given) to maximum."""
-        value = self.str(var, default)
-        number = value if isinstance(value, int) else None
+        value, number = self.str(var, default), None
         with contextlib.suppress(ValueError):
-            number = int(value.strip()) if number is None else number
+            number = int(value)
         if number is None or number < minimum or (maximum and number > maximum):
             bounds = (
                 f"from {minimum} to {maximum}" if maximum else f"of {minimum} or more"
             )
+            example = default if isinstance(default, int) else minimum
             raise ImproperlyConfigured(
-                f"{var}={value!r} is not a whole number {bounds}. Write digits only, "
-                f"such as {default if isinstance(default, int) else minimum}."
+                f"{var}={value!r} is not a whole number {bounds}, such as {example}."
             )
         return number
 
@@ -114,102 +97,73 @@ class Env(environ.Env):
     def db_url(self, var="DATABASE_URL", default=NOT_SET, engine=None):
         """Return a DATABASES entry, refusing URLs Django would misread."""
         url = self.str(var, default)
-        example = "postgres://USER:PASSWORD@HOST:5432/NAME"
         # ":memory:" is SQLite's name for a database in memory, not a host and port.
-        in_memory = url in {"sqlite://:memory:", "spatialite://:memory:"}
-        parts = urlsplit(url) if in_memory else url_parts(var, url, example)
-        is_file = parts.scheme in {"sqlite", "spatialite"} and not in_memory
-        if parts.scheme not in self.DB_SCHEMES:
-            raise ImproperlyConfigured(
-                f"{var} does not start with a known database scheme (it starts with "
-                f"{parts.scheme or url[:12]!r}). Write, for instance, {example} or "
-                "sqlite:////absolute/path/db.sqlite3."
-            )
-        # sqlite://name.db (two slashes) would silently open an in-memory database,
-        # and sqlite:///name.db a file in the current folder.
-        if is_file and (parts.netloc or not Path(parts.path[1:]).is_absolute()):
-            raise ImproperlyConfigured(
-                f"{var} names a relative SQLite path, which would depend on the "
-                "folder the command runs from. Write an absolute one with four "
-                "slashes: sqlite:////absolute/path/db.sqlite3."
-            )
+        if url in {"sqlite://:memory:", "spatialite://:memory:"}:
+            return self.db_url_config(url, engine)
+        example = f"postgres://USER:PASSWORD@HOST:5432/NAME or {SQLITE}"
+        parts = url_parts(var, url, example, self.DB_SCHEMES, "database")
+        sqlite = parts.scheme in {"sqlite", "spatialite"}
+        # Two slashes would open a database in memory, three a file in the folder
+        # the command runs from.
+        if sqlite and (parts.netloc or not Path(parts.path[1:]).is_absolute()):
+            refuse(var, "names a relative SQLite path", SQLITE)
         config = self.db_url_config(url, engine)
         if not config.get("NAME"):
-            raise ImproperlyConfigured(
-                f"{var} names no database. End it with the database name, such as "
-                f"{parts.scheme}://USER:PASSWORD@HOST:5432/NAME."
-            )
+            refuse(var, "names no database", example)
         file = Path(config["NAME"])
-        if is_file and (file.is_dir() or not file.parent.is_dir()):
-            raise ImproperlyConfigured(
-                f"{var} names {file}, whose folder does not exist or which is a "
-                "folder itself. Name a file in an existing folder."
-            )
+        if sqlite and (file.is_dir() or not file.parent.is_dir()):
+            problem = f"names {file}, whose folder does not exist or which is a folder"
+            refuse(var, problem, SQLITE)
         require_driver(var, config["ENGINE"], f"{parts.scheme} database", "postgres")
         return config
 
     def cache_url(self, var="CACHE_URL", default=NOT_SET, backend=None):
         """Return a CACHES entry, refusing URLs Django would misread."""
         url = self.str(var, default)
-        example = "redis://HOST:6379/0"
-        parts = url_parts(var, url, example)
-        if parts.scheme not in self.CACHE_SCHEMES.keys() - REMOVED_CACHE_SCHEMES:
-            raise ImproperlyConfigured(
-                f"{var} does not start with a known cache scheme (it starts with "
-                f"{parts.scheme or url[:12]!r}). Write, for instance, {example} or "
-                "dbcache://TABLE."
-            )
+        # django-environ still maps memcache:// to a backend Django 4.1 removed.
+        schemes = self.CACHE_SCHEMES.keys() - {"memcache"}
+        parts = url_parts(var, url, f"{REDIS} or dbcache://TABLE", schemes, "cache")
         config = self.cache_url_config(url, backend)
-        if parts.scheme == "dbcache" and not config["LOCATION"]:
-            raise ImproperlyConfigured(
-                f"{var} names no table. Write its name after the scheme, such as "
-                "dbcache://django_cache."
-            )
         redis = parts.scheme.startswith(("redis", "valkey"))
+        if parts.scheme == "dbcache" and not config["LOCATION"]:
+            refuse(var, "names no table", "dbcache://django_cache")
         if redis and not (parts.hostname or parts.path):
-            raise ImproperlyConfigured(
-                f"{var} names no Redis server. Write, for instance, {example}."
-            )
-        # Redis numbers its databases; the client would refuse a name only at the
-        # first cache read.
+            refuse(var, "names no Redis server", REDIS)
+        # The Redis client would refuse a database's name only at the first read.
         if redis and parts.hostname and not re.fullmatch(r"/?\d*", parts.path):
-            raise ImproperlyConfigured(
-                f"{var} names Redis database {parts.path[1:]!r}; Redis numbers them. "
-                f"End the URL with a number, such as {example}."
-            )
+            refuse(var, f"names Redis database {parts.path[1:]!r}, not a number", REDIS)
         require_driver(var, config["BACKEND"], f"{parts.scheme} cache", "redis")
         return config
 
     def email_url(self, var="EMAIL_URL", default=NOT_SET, backend=None):
         """Return the EMAIL_* settings of a URL such as smtp+tls://u:pw@host:587."""
         url = self.str(var, default)
-        example = "smtp+tls://USER:PASSWORD@smtp.example.com:587"
+        example = "smtp+tls://USER:PASSWORD@smtp.example.com:587 or consolemail://"
         parts = url_parts(var, url, example)
         if parts.scheme not in self.EMAIL_SCHEMES or (
             parts.scheme.startswith("smtp") and not parts.hostname
         ):
-            raise ImproperlyConfigured(
-                f"{var} is not a mail URL. Write, for instance, {example}, or "
-                "consolemail:// to print mail."
-            )
+            refuse(var, "is not a mail URL", example)
         if parts.scheme == "filemail" and not Path(parts.path[1:]).is_absolute():
-            raise ImproperlyConfigured(
-                f"{var} names a relative folder, which would depend on the folder the "
-                "command runs from. Write an absolute one with four slashes: "
-                "filemail:////absolute/folder."
-            )
+            refuse(var, "names a relative folder", "filemail:////absolute/folder")
         return self.email_url_config(url, backend)
 
 
-def url_parts(var, url, example):
-    """Split a URL, refusing one whose host or port cannot be read."""
+def refuse(what, problem, example):
+    """Stop startup, saying what is wrong with a variable and what to write."""
+    raise ImproperlyConfigured(f"{what} {problem}. Write, for instance, {example}.")
+
+
+def url_parts(var, url, example, schemes=None, kind=""):
+    """Split a URL, refusing an unknown scheme or a port that is not a number."""
     try:
         parts = urlsplit(url)
         parts.port  # noqa: B018 - reading it checks it is a number from 0 to 65535
     except ValueError as error:
-        raise ImproperlyConfigured(
-            f"{var} cannot be read ({error}). Write, for instance, {example}."
-        ) from None
+        refuse(var, f"cannot be read ({error})", example)
+    if schemes is not None and parts.scheme not in schemes:
+        scheme = parts.scheme or url[:12]
+        refuse(var, f"does not start with a known {kind} scheme ({scheme!r})", example)
     return parts
 
 
@@ -226,108 +180,80 @@ def require_driver(var, backend, what, extra):
 
 def mailer(email):
     """Return Django 6.1's MAILERS entry for the EMAIL_* settings given."""
-    backend = email["EMAIL_BACKEND"]
+    backend, options = email["EMAIL_BACKEND"], {}
     if backend == "django.core.mail.backends.smtp.EmailBackend":
         options = {SMTP_OPTIONS[k]: v for k, v in email.items() if k in SMTP_OPTIONS}
     elif backend == "django.core.mail.backends.filebased.EmailBackend":
         options = {"file_path": email["EMAIL_FILE_PATH"]}
-    else:
-        options = {}
     return {"BACKEND": backend, "OPTIONS": options}
 
 
-def check_secret_key(key, *, debug):
-    """Refuse an empty key, and on a server a short or repetitive one."""
-    # The thresholds of Django's own deployment check (security.W009).
+def check_server(key, hosts, *, debug):
+    """Refuse an empty key, and on a server a weak key or no host names."""
     if not key.strip() or (not debug and (len(key) < 50 or len(set(key)) < 5)):
         raise ImproperlyConfigured(
-            "SECRET_KEY is empty or too short. A server needs at least 50 varied "
-            "characters; make one with: python -c 'import secrets; "
-            "print(secrets.token_urlsafe(50))'"
+            "SECRET_KEY is empty or too short. A server needs 50 varied characters: "
+            "python -c 'import secrets; print(secrets.token_urlsafe(50))'"
         )
-
-
-def check_allowed_hosts(hosts, *, debug):
-    """Refuse entries no request would match, and a server without any."""
     if not hosts and not debug:
-        raise ImproperlyConfigured(
-            "ALLOWED_HOSTS is empty, and a server needs it while DEBUG is off. "
-            "Give a comma-separated list, such as www.example.com."
-        )
+        refuse("ALLOWED_HOSTS", "is empty, and a server needs it", "www.example.com")
+
+
+def check_addresses(hosts, site_url, origins, admins, sender):
+    """Refuse host names, addresses and origins that no request or mail would use."""
     for host in hosts:
-        # Names separated by spaces, as nginx's server_name lists them, would be
-        # one name that no request carries, and every request a 400.
+        # nginx separates server names with spaces; Django compares the host alone,
+        # without scheme, port or path.
         if any(character.isspace() for character in host):
-            raise ImproperlyConfigured(
-                f"ALLOWED_HOSTS holds {host!r}, which is not one host name. Separate "
-                "names with commas, such as example.com,www.example.com."
-            )
-        # Django compares the host alone: an entry with a scheme, a path or a port
-        # would never match, and every request would get a 400.
+            problem = f"holds {host!r}, which is not one host name"
+            refuse("ALLOWED_HOSTS", problem, "example.com,www.example.com")
         if "/" in host or ":" in host.rsplit("]", 1)[-1]:
-            raise ImproperlyConfigured(
-                f"ALLOWED_HOSTS holds {host!r}, which is not a host name. Write names "
-                "alone, without scheme, port or path, such as www.example.com."
-            )
-
-
-def check_site_addresses(site_url, origins):
-    """Refuse a SITE_URL or a trusted origin that is not a scheme and a host."""
-    parts = url_parts("SITE_URL", site_url, "https://www.example.com")
+            problem = f"holds {host!r}, which is not a host name"
+            refuse("ALLOWED_HOSTS", problem, "www.example.com")
+    parts = url_parts("SITE_URL", site_url, SITE)
     if parts.scheme not in {"http", "https"} or not parts.hostname or parts.path:
-        raise ImproperlyConfigured(
-            f"SITE_URL={site_url!r} is not a site's address. Write its scheme and "
-            "host alone, such as https://www.example.com."
-        )
+        refuse(f"SITE_URL={site_url!r}", "is not a site's address", SITE)
     for origin in origins:
         if urlsplit(origin).scheme not in {"http", "https"}:
-            raise ImproperlyConfigured(
-                f"CSRF_TRUSTED_ORIGINS holds {origin!r}, which lacks its scheme. "
-                "Write origins with it, such as https://www.example.com."
-            )
-
-
-def check_mail_addresses(admins, sender):
-    """Refuse an ADMINS entry or a sender that is not an email address."""
+            problem = f"holds {origin!r}, which lacks its scheme"
+            refuse("CSRF_TRUSTED_ORIGINS", problem, SITE)
     for address in admins:
-        try:
-            validate_email(address)
-        except ValidationError:
-            raise ImproperlyConfigured(
-                f"ADMINS holds {address!r}, which is not an email address. Write "
-                "plain addresses, such as ops@example.com,dev@example.com."
-            ) from None
+        if not is_email(address):
+            problem = f"holds {address!r}, which is not an email address"
+            refuse("ADMINS", problem, "ops@example.com,dev@example.com")
+    if not is_email(parseaddr(sender)[1]):
+        example = "ops@example.com or Ops <ops@example.com>"
+        refuse(f"DEFAULT_FROM_EMAIL={sender!r}", "is not an email address", example)
+
+
+def is_email(address):
+    """Return whether Django's EmailField would take the address."""
     try:
-        validate_email(parseaddr(sender)[1])
+        validate_email(address)
     except ValidationError:
-        raise ImproperlyConfigured(
-            f"DEFAULT_FROM_EMAIL={sender!r} is not an email address. Write one such "
-            "as ops@example.com or Ops <ops@example.com>."
-        ) from None
+        return False
+    return True
 
 
 def check_choice(var, value, choices):
     """Refuse a value that is not one of the choices."""
     if value not in choices:
-        raise ImproperlyConfigured(
-            f"{var}={value!r} is not one of {', '.join(choices)}. Write one of them."
-        )
+        choices = ", ".join(choices)
+        raise ImproperlyConfigured(f"{var}={value!r} is not one of {choices}.")
 
 
-def check_hsts(seconds, *, preload, one_year):
+def check_hsts(seconds, preload, one_year):
     """Refuse asking for preloading with a max-age the preload lists refuse."""
     if preload and seconds < one_year:
         raise ImproperlyConfigured(
             f"SECURE_HSTS_PRELOAD is on while SECURE_HSTS_SECONDS is {seconds}; "
-            f"preload lists need at least {one_year} (a year). Raise it or leave "
-            "SECURE_HSTS_PRELOAD unset."
+            f"preload lists need {one_year} (a year) or more."
         )
 
 
 @contextlib.contextmanager
 def exit_on_bad_environment():
-    """End the process with the one-line message of a bad environment value."""
-    # Tracebacks are for bugs; a wrong value in the environment deserves a sentence.
+    """End the process with a bad value's one-line message instead of a traceback."""
     try:
         yield
     except ImproperlyConfigured as error:
@@ -335,20 +261,17 @@ def exit_on_bad_environment():
 
 
 def import_settings_or_exit():
-    """
-    Import the settings, or end the process with their one-line message; also
-    end it when a package the settings name is not installed in this Python.
-    """
+    """Import the settings, or end the process naming a bad value or missing package."""
     with exit_on_bad_environment():
         settings = importlib.import_module(
             os.environ.get("DJANGO_SETTINGS_MODULE", "config.settings")
         )
-    # Run from another virtual environment, or before the project is installed,
-    # Django would stop with a traceback at the first app or middleware it loads.
-    packages = {name.split(".")[0] for name in settings.INSTALLED_APPS}
-    packages |= {name.split(".")[0] for name in settings.MIDDLEWARE}
-    missing = sorted(name for name in packages if not importlib.util.find_spec(name))
-    if missing:
+    # From another virtual environment, Django would stop with a traceback at the
+    # first app or middleware it loads.
+    apps = {
+        name.split(".")[0] for name in [*settings.INSTALLED_APPS, *settings.MIDDLEWARE]
+    }
+    if missing := sorted(app for app in apps if not importlib.util.find_spec(app)):
         sys.exit(
             f"Error: the settings use {', '.join(missing)}, not installed in "
             f"{sys.executable}. Activate the project's virtual environment, or "

@@ -99,7 +99,7 @@ BAD_VALUES = [
     ({"ALLOWED_HOSTS": "example.com:8000"}, r"holds 'example.com:8000', which is not"),
     (
         {"ALLOWED_HOSTS": "example.com www.example.com"},
-        r"holds 'example.com www.example.com', which is not one host name\. Separa",
+        r"holds 'example.com www.example.com', which is not one host name\. Write",
     ),
     ({"CSRF_TRUSTED_ORIGINS": "example.com"}, r"holds 'example.com', which lacks its"),
     ({"SITE_URL": "www.example.com"}, r"SITE_URL='www.example.com' is not a site's"),
