@@ -226,6 +226,12 @@ class SecondFactorView(LoginRequiredMixin, FormView):
             return render(request, "users/second_factor_on.html")
         return super().get(request, *args, **kwargs)
 
+    def post(self, request, *args, **kwargs):
+        # A form sent again (a reload of the recovery codes) sets up nothing more.
+        if self.authenticator(confirmed=True):
+            return redirect("second_factor")
+        return super().post(request, *args, **kwargs)
+
     def authenticator(self, confirmed):
         return TOTPDevice.objects.devices_for_user(
             self.request.user, confirmed=confirmed

@@ -340,3 +340,14 @@ def test_a_session_that_owed_a_code_too_long_is_logged_out(
     monkeypatch.setattr("time.time", lambda: later)
     assert client.get(reverse("login_code")).url == reverse("login")
     assert SESSION_KEY not in client.session
+
+
+def test_sending_the_set_up_form_again_sets_up_nothing_more(client, member, app_key):
+    """A reload of the recovery codes' page adds no second app, nor new codes."""
+    codes = set(StaticToken.objects.values_list("token", flat=True))
+    response = client.post(
+        reverse("second_factor"), {"otp_token": code(app_key, steps_ahead=1)}
+    )
+    assert response.url == reverse("second_factor")
+    assert TOTPDevice.objects.filter(user=member).count() == 1
+    assert set(StaticToken.objects.values_list("token", flat=True)) == codes
