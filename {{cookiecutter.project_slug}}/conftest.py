@@ -80,6 +80,13 @@ def user(django_user_model, django_username_field, password):
 
 
 @pytest.fixture
+def member(client, user):
+    """Return the user, logged in with the client."""
+    client.force_login(user)
+    return user
+
+
+@pytest.fixture
 def verified_login(client):
     """
     Return a function that logs client in as a user, second factor included.

@@ -9,13 +9,6 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def member(client, user):
-    """Return the user, logged in with the client."""
-    client.force_login(user)
-    return user
-
-
-@pytest.fixture
 def make_superuser(django_user_model, django_username_field):
     """Return a function that makes a user an active superuser, or a new one."""
 

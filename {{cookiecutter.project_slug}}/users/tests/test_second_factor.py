@@ -37,13 +37,6 @@ def shown_codes(response):
 
 
 @pytest.fixture
-def member(client, user):
-    """Return the user, logged in with the client."""
-    client.force_login(user)
-    return user
-
-
-@pytest.fixture
 def app_key(client, member):
     """Set up an authenticator app for the member, through the pages; return its key."""
     key = shown_secret(client.get(reverse("second_factor")))
