@@ -300,9 +300,13 @@ def test_django_writes_the_migration_and_the_shipped_copy_serves_without_it(
 
 
 def test_every_folder_of_choices_names_choices():
-    """A folder shared by choices is named for them, so a misspelt one is not lost."""
-    for folder in CHOICES_DIR.iterdir():
-        assert set(folder.name.split("+")) <= set(CHOICES), folder.name
+    """
+    A folder of choices, or a choice's README text, is named for them, so a
+    misspelt one is not lost.
+    """
+    for entry in CHOICES_DIR.iterdir():
+        name = entry.name if entry.is_dir() else entry.name.removesuffix(".md")
+        assert set(name.split("+")) <= set(CHOICES), entry.name
 
 
 def test_template_python_files_are_whole_files():

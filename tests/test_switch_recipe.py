@@ -34,6 +34,8 @@ from django.contrib.admin.models import CHANGE, LogEntry
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
 from django.test import Client
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 User = get_user_model()
 ada = User.objects.create_superuser("ada", "ada@example.com", "ada's old password")
@@ -49,6 +51,11 @@ grace.profile.save()
 LogEntry.objects.log_actions(ada.pk, [grace], CHANGE, "Changed phone number.")
 client = Client()
 client.force_login(grace)
+# The admin asks staff for a second factor: the session was verified with an app.
+device = TOTPDevice.objects.create(user=grace, name="Authenticator app")
+session = client.session
+session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+session.save()
 print(json.dumps({
     "rows": list(User.objects.order_by("pk").values_list("pk", "username", "password")),
     "session": client.cookies["sessionid"].value,

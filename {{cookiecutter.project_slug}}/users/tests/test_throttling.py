@@ -240,10 +240,7 @@ def test_guessing_across_many_names_locks_the_address_out(client, user, password
 @pytest.mark.usefixtures("second_failure_locks")
 @pytest.mark.parametrize("exists", [True, False], ids=["account", "no account"])
 def test_spellings_count_alike_with_or_without_an_account(client, user, exists):
-    """
-    Changing the letter case of an email login does not dodge the limit, and
-    whether it does tells nothing about whether the account exists.
-    """
+    """Every spelling of a login counts alike, whether its account exists or not."""
     name = user.get_username() if exists else other_name(user, 1)
     client.post(reverse("login"), {"username": name, "password": "wrong"})
     response = client.post(
