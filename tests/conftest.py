@@ -1,5 +1,6 @@
 """Fixtures that generate projects from the template, once per combination."""
 
+import datetime
 import json
 import os
 import re
@@ -51,6 +52,30 @@ INITIAL_MIGRATION = "users/migrations/0001_initial.py"
 CHOICE_PARAMS = [
     pytest.param(choice, id=choice, marks=pytest.mark.xdist_group(f"{choice}-5.2"))
     for choice in CHOICES
+]
+
+
+def choices_in_turn():
+    """
+    The choices the slowest tests run for: one a day, in turn, so that a run
+    stays short and every choice is covered within three days.
+
+    TEMPLATE_TEST_CHOICES_IN_TURN=all (or a comma-separated list) asks for more.
+    """
+    wanted = os.environ.get("TEMPLATE_TEST_CHOICES_IN_TURN", "")
+    if wanted == "all":
+        return CHOICES
+    if wanted:
+        choices = [choice.strip() for choice in wanted.split(",")]
+        unknown = set(choices) - set(CHOICES)
+        assert not unknown, f"TEMPLATE_TEST_CHOICES_IN_TURN names {unknown}"
+        return choices
+    return [CHOICES[datetime.date.today().toordinal() % len(CHOICES)]]
+
+
+# The same, one test per choice, in the worker that owns its Django 5.2 project.
+CHOICES_IN_TURN_PARAMS = [
+    param for param in CHOICE_PARAMS if param.id in choices_in_turn()
 ]
 
 # Variables that would leak the developer's shell into a generated project.

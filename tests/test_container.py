@@ -1,11 +1,10 @@
 """Each generated project as an image: built, released, served, and run by compose.
 
-Building an image costs about a minute, so one choice is built per day, in turn;
-TEMPLATE_TEST_IMAGE_CHOICES=all (or a comma-separated list) builds more.
+Building an image costs about a minute, so one choice is built per run, in turn
+(tests.conftest.choices_in_turn).
 """
 
 import contextlib
-import datetime
 import hashlib
 import http.client
 import http.cookies
@@ -24,7 +23,12 @@ import pyotp
 import pytest
 from filelock import FileLock
 
-from tests.conftest import CHOICES, free_port, fresh_postgres_database, unavailable
+from tests.conftest import (
+    choices_in_turn,
+    free_port,
+    fresh_postgres_database,
+    unavailable,
+)
 from tests.environments import VENVS_DIR
 from tests.test_matrix import STRONG_SECRET_KEY
 
@@ -51,21 +55,9 @@ CERTIFICATES = (
 PASSWORD = "a long passphrase for the image"
 
 
-def image_choices():
-    wanted = os.environ.get("TEMPLATE_TEST_IMAGE_CHOICES", "")
-    if wanted == "all":
-        return CHOICES
-    if wanted:
-        choices = [choice.strip() for choice in wanted.split(",")]
-        unknown = set(choices) - set(CHOICES)
-        assert not unknown, f"TEMPLATE_TEST_IMAGE_CHOICES names {unknown}"
-        return choices
-    return [CHOICES[datetime.date.today().toordinal() % len(CHOICES)]]
-
-
 IMAGE_CHOICE_PARAMS = [
     pytest.param(choice, id=choice, marks=pytest.mark.xdist_group(f"{choice}-{LINE}"))
-    for choice in image_choices()
+    for choice in choices_in_turn()
 ]
 
 

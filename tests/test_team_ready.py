@@ -15,6 +15,7 @@ from psycopg import sql
 
 from tests.conftest import (
     CHOICE_PARAMS,
+    CHOICES_IN_TURN_PARAMS,
     DJANGO_LINES,
     INITIAL_MIGRATION,
     ready,
@@ -68,7 +69,9 @@ def postgres_setup(readme, server_url, name):
     )
 
 
-@pytest.mark.parametrize("choice", CHOICE_PARAMS)
+# The blocks are the same for every choice, and each costs a fresh install and two
+# runs of the suite: one choice a day, in turn.
+@pytest.mark.parametrize("choice", CHOICES_IN_TURN_PARAMS)
 def test_readme_commands_work_as_written(
     generate, tmp_path, request, record_property, choice
 ):
