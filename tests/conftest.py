@@ -73,6 +73,20 @@ def choices_in_turn():
     return [CHOICES[datetime.date.today().toordinal() % len(CHOICES)]]
 
 
+def line_in_turn(choice):
+    """
+    The Django line a choice's slowest browser test runs on: each choice on one
+    line a day, the two lines both covered by some choice every day.
+
+    TEMPLATE_TEST_CHOICES_IN_TURN=all runs every choice on both lines.
+    """
+    lines = list(DJANGO_LINES)
+    if os.environ.get("TEMPLATE_TEST_CHOICES_IN_TURN") == "all":
+        return lines
+    turn = datetime.date.today().toordinal() + CHOICES.index(choice)
+    return [lines[turn % len(lines)]]
+
+
 # The same, one test per choice, in the worker that owns its Django 5.2 project.
 CHOICES_IN_TURN_PARAMS = [
     param for param in CHOICE_PARAMS if param.id in choices_in_turn()
