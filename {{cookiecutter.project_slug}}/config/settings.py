@@ -165,7 +165,10 @@ LOG_LEVEL = env.str("LOG_LEVEL", default="INFO").upper()
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"require_debug_false": {"()": "django.utils.log.RequireDebugFalse"}},
+    "filters": {
+        "require_debug_false": {"()": "django.utils.log.RequireDebugFalse"},
+        "not_a_probe": {"()": "website.health.NotAProbe"},
+    },
     "formatters": {
         "events": {
             # Tracebacks keep their lines on a developer's screen.
@@ -192,6 +195,7 @@ LOGGING = {
             "level": LOG_LEVEL,
             "propagate": False,
         },
+        "django.request": {"filters": ["not_a_probe"]},
         # Anyone can send thousands of bad requests (a 400 each): logged, not mailed.
         "django.security": {"handlers": ["stderr"], "propagate": False},
         # django-axes logs four INFO lines per log-in; its warnings are what matter.

@@ -1,3 +1,4 @@
+import logging
 from unittest import mock
 
 import pytest
@@ -36,6 +37,24 @@ def test_healthz_answers_503_while_the_database_does_not(client):
     assert response.status_code == 503
     assert response.content == b"unavailable\n"
     assert response["Cache-Control"] == "no-store"
+
+
+def test_a_failed_probe_is_one_warning_and_no_error_mail(client, caplog):
+    """During an outage each probe logs a warning, not an error mailed to ADMINS."""
+    errors = []
+    handler = logging.Handler()
+    handler.emit = errors.append
+    logging.getLogger("django.request").addHandler(handler)
+    refused = OperationalError("connection refused")
+    try:
+        with mock.patch.object(connection, "ensure_connection", side_effect=refused):
+            assert client.get("/healthz").status_code == 503
+    finally:
+        logging.getLogger("django.request").removeHandler(handler)
+    assert errors == []
+    assert [(record.name, record.levelname) for record in caplog.records] == [
+        ("website.health", "WARNING")
+    ]
 
 
 def test_healthz_answers_a_probe_by_address_over_plain_http(client, production):
