@@ -74,9 +74,9 @@ def other_name(user, n):
     return f"someone{n}@example.com" if "@" in user.get_username() else f"someone{n}"
 
 
-def log_in(client, user, password, url="login"):
+def log_in(client, user, password, url="login", **request):
     return client.post(
-        reverse(url), {"username": user.get_username(), "password": password}
+        reverse(url), {"username": user.get_username(), "password": password}, **request
     )
 
 
@@ -142,11 +142,7 @@ def test_attempts_during_the_lockout_restart_the_cool_off(client, user, password
 def test_lockout_is_per_account_and_address(client, user, password, django_user_model):
     """Someone else at the same address, or the same account elsewhere, may log in."""
     lock_out(client, user)
-    response = client.post(
-        reverse("login"),
-        {"username": user.get_username(), "password": password},
-        REMOTE_ADDR="203.0.113.9",
-    )
+    response = log_in(client, user, password, REMOTE_ADDR="203.0.113.9")
     assert response.status_code == 302
 
 
@@ -329,11 +325,7 @@ def test_a_paused_address_gets_the_lockout_page_and_a_warning(client, user, capl
 def test_a_paused_address_leaves_other_addresses_alone(client, user, password):
     """The same account may log in from elsewhere while one address is paused."""
     assert spray(client, user, 5)[-1] == 429
-    response = client.post(
-        reverse("login"),
-        {"username": user.get_username(), "password": password},
-        REMOTE_ADDR="93.184.216.34",
-    )
+    response = log_in(client, user, password, REMOTE_ADDR="93.184.216.34")
     assert response.status_code == 302
 
 
