@@ -75,7 +75,7 @@ def choices_in_turn():
 
 def line_in_turn(choice):
     """
-    The Django line a choice's slowest browser test runs on: each choice on one
+    The Django line a choice's browser and apps tests run on: each choice on one
     line a day, the two lines both covered by some choice every day.
 
     TEMPLATE_TEST_CHOICES_IN_TURN=all runs every choice on both lines.

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import CHOICES, DJANGO_LINES, ready, run
+from tests.conftest import CHOICES, DJANGO_LINES, line_in_turn, ready, run
 from tests.environments import Environment
 
 # Settings, URLs, the recipes' modules and the checks, copied into the project as
@@ -59,6 +59,8 @@ def add_the_apps(project):
     )
 
 
+# Half a minute of work each: every choice, each on one Django line a run, in
+# turn (both lines covered every run).
 @pytest.mark.parametrize(
     ("choice", "line"),
     [
@@ -70,6 +72,7 @@ def add_the_apps(project):
         )
         for line in DJANGO_LINES
         for choice in CHOICES
+        if line in line_in_turn(choice)
     ],
 )
 def test_the_usual_apps_work_with_the_user_model(generate, tmp_path, choice, line):
