@@ -9,8 +9,8 @@ import time
 import pyotp
 import pytest
 
-from tests.conftest import line_in_turn, unavailable
-from tests.test_matrix import combination_params
+from tests.conftest import unavailable
+from tests.test_matrix import combination_params, combinations_in_turn
 from tests.test_production import Server, deployed_copy, manage, server_environment
 
 CHROMIUM = shutil.which("chromium")
@@ -205,14 +205,7 @@ class Site:
 
 
 # Each a minute of work: every choice, each on one Django line a run, in turn.
-@pytest.mark.parametrize(
-    ("choice", "line"),
-    [
-        param
-        for param in combination_params(with_databases=False)
-        if param.values[1] in line_in_turn(param.values[0])
-    ],
-)
+@pytest.mark.parametrize(("choice", "line"), combinations_in_turn())
 def test_a_person_signs_up_and_manages_their_account(
     generate, browser, tmp_path, choice, line
 ):

@@ -10,6 +10,7 @@ from tests.conftest import (
     DJANGO_LINES,
     INITIAL_MIGRATION,
     fresh_postgres_database,
+    line_in_turn,
     run,
 )
 
@@ -28,6 +29,15 @@ def combination_params(*, with_databases):
                     # One worker owns each generated project.
                     marks=pytest.mark.xdist_group(f"{choice}-{line}"),
                 )
+
+
+def combinations_in_turn():
+    """Every choice, each on its Django line of the day (conftest.line_in_turn)."""
+    return [
+        param
+        for param in combination_params(with_databases=False)
+        if param.values[1] in line_in_turn(param.values[0])
+    ]
 
 
 @pytest.mark.parametrize(

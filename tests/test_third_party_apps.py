@@ -5,8 +5,9 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import CHOICES, DJANGO_LINES, line_in_turn, ready, run
+from tests.conftest import DJANGO_LINES, ready, run
 from tests.environments import Environment
+from tests.test_matrix import combinations_in_turn
 
 # Settings, URLs, the recipes' modules and the checks, copied into the project as
 # the package third_party; third_party/checks.py says what is checked there.
@@ -61,20 +62,7 @@ def add_the_apps(project):
 
 # Half a minute of work each: every choice, each on one Django line a run, in
 # turn (both lines covered every run).
-@pytest.mark.parametrize(
-    ("choice", "line"),
-    [
-        pytest.param(
-            choice,
-            line,
-            id=f"{choice}-{line}",
-            marks=pytest.mark.xdist_group(f"{choice}-{line}"),
-        )
-        for line in DJANGO_LINES
-        for choice in CHOICES
-        if line in line_in_turn(choice)
-    ],
-)
+@pytest.mark.parametrize(("choice", "line"), combinations_in_turn())
 def test_the_usual_apps_work_with_the_user_model(generate, tmp_path, choice, line):
     """
     allauth, DRF, dj-rest-auth, django-impersonate, Wagtail, django-guardian and

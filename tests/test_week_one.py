@@ -4,19 +4,10 @@ import shutil
 
 import pytest
 
-from tests.conftest import CHOICES, DJANGO_LINES, run
+from tests.conftest import DJANGO_LINES, run
+from tests.test_matrix import combination_params
 
-COMBINATIONS = [
-    pytest.param(
-        choice,
-        line,
-        id=f"{choice}-django{line}",
-        # One worker owns each generated project.
-        marks=pytest.mark.xdist_group(f"{choice}-{line}"),
-    )
-    for choice in CHOICES
-    for line in DJANGO_LINES
-]
+COMBINATIONS = list(combination_params(with_databases=False))
 FAILING_TEST = "def test_orders_add_up():\n    assert 1 + 1 == 3\n"
 
 
